@@ -1,0 +1,7 @@
+"""Placeholder until the validate command group lands."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Nothing yet."""

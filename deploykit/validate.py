@@ -1,0 +1,138 @@
+"""validate(): a loaded spec in, a FileReport out. Pure: no network, no printing.
+
+Each platform's checker is a module with ``check(data) -> list[Diagnostic]`` that runs the
+pydantic model (shape) and the platform's rules (meaning); it is imported only when a file of
+that platform is seen, so a cold ``deploykit validate`` loads one platform's code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from deploykit import pointer as jp
+from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity, filter_rules, sort_key
+from deploykit.errors import SpecError
+from deploykit.loading import LoadedSpec, Target, discover, load_target
+
+# Platform → module whose check(data) validates a parsed spec of that platform.
+CHECKERS = {
+    "eas": "deploykit.rules.eas",
+    "modelarts": "deploykit.rules.modelarts",
+}
+# Custom images are files and directories, not JSON: check_image(path) → list[FileReport].
+IMAGE_CHECKER = "deploykit.rules.image"
+
+# "${VAR}", "$VAR", "<your-name>", "{{ name }}", "YOUR_ACCESS_KEY": an unfilled template value.
+_PLACEHOLDER = re.compile(
+    r"\$\{[^}]*\}|^\$[A-Z_][A-Z0-9_]*$|<[^<>\s][^<>]*>|\{\{[^}]*\}\}|\b(?:YOUR|your)[_-][A-Za-z_-]+"
+)
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    platform: str = "auto"  # auto | eas | modelarts | image
+    strict: bool = False  # every warning is reported as an error
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+
+
+def looks_like_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and _PLACEHOLDER.search(value) is not None
+
+
+def validate(loaded: LoadedSpec, options: ValidateOptions = ValidateOptions()) -> FileReport:
+    """Every finding about one loaded spec, located and filtered, in reading order."""
+    found = list(loaded.findings)
+    module = CHECKERS.get(loaded.platform)
+    if module is None:
+        found.append(_unknown_platform(loaded))
+    else:
+        check: Callable[[Any], list[Diagnostic]] = importlib.import_module(module).check
+        found.extend(check(loaded.data))
+    located = [_locate(loaded, _soften_placeholder(loaded.data, d)) for d in found]
+    return FileReport(loaded.path, loaded.platform, _finish(located, options))
+
+
+def validate_paths(
+    paths: Sequence[str],
+    options: ValidateOptions = ValidateOptions(),
+    *,
+    stdin_name: str | None = None,
+) -> Report:
+    """Validate every file named or found under ``paths``. An unreadable file becomes a
+    FileReport with one DK001 error (``readable=False``) so every other file is still checked."""
+    report = Report()
+    for target in discover(paths, platform=options.platform):
+        report.files.extend(_validate_target(target, options, stdin_name))
+    return report
+
+
+def _validate_target(
+    target: Target, options: ValidateOptions, stdin_name: str | None
+) -> list[FileReport]:
+    if target.kind == "image":
+        check_image: Callable[[str], list[FileReport]] = importlib.import_module(
+            IMAGE_CHECKER
+        ).check_image
+        return [
+            dataclasses.replace(r, diagnostics=_finish(r.diagnostics, options))
+            for r in check_image(target.path)
+        ]
+    try:
+        loaded = load_target(target, platform=options.platform, stdin_name=stdin_name)
+    except SpecError as err:
+        from deploykit.loading.findings import UNREADABLE
+
+        diagnostic = UNREADABLE(
+            None, err.message, suggestion=err.hint, line=err.line, column=err.column
+        )
+        return [FileReport(err.path or target.path, "unknown", [diagnostic], readable=False)]
+    return [validate(loaded, options)]
+
+
+def _finish(diagnostics: Sequence[Diagnostic], options: ValidateOptions) -> list[Diagnostic]:
+    kept = filter_rules(diagnostics, select=options.select, ignore=options.ignore)
+    if options.strict:
+        kept = [
+            dataclasses.replace(d, severity=Severity.ERROR)
+            if d.severity is Severity.WARNING
+            else d
+            for d in kept
+        ]
+    return sorted(kept, key=sort_key)
+
+
+def _locate(loaded: LoadedSpec, diagnostic: Diagnostic) -> Diagnostic:
+    if diagnostic.pointer is None or diagnostic.line is not None:
+        return diagnostic
+    position = loaded.source_map.locate(diagnostic.pointer, diagnostic.anchor)
+    return diagnostic.located(*position) if position else diagnostic
+
+
+def _soften_placeholder(data: Any, diagnostic: Diagnostic) -> Diagnostic:
+    """A finding about an unfilled template value (``${VAR}``, ``<your-name>``) is a warning
+    that says so: published templates must not get errors (issue #2, "Real files")."""
+    if diagnostic.pointer is None or not looks_like_placeholder(jp.resolve(data, diagnostic.pointer)):
+        return diagnostic
+    return dataclasses.replace(
+        diagnostic,
+        severity=Severity.WARNING if diagnostic.severity is Severity.ERROR else diagnostic.severity,
+        message=f"{diagnostic.message} (the value looks like an unfilled template placeholder)",
+        suggestion="replace the placeholder with the real value before deploying",
+    )
+
+
+def _unknown_platform(loaded: LoadedSpec) -> Diagnostic:
+    from deploykit.loading.findings import UNKNOWN_PLATFORM
+
+    return UNKNOWN_PLATFORM(
+        "",
+        "cannot tell the platform: no `containers`/`metadata` (EAS) and no "
+        "`model_type`/`model_algorithm` (ModelArts)",
+        suggestion="pass --platform eas or --platform modelarts",
+    )
