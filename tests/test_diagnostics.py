@@ -1,0 +1,60 @@
+"""The Report is what every renderer and exit code is computed from."""
+
+from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity, filter_rules
+
+PORT = Diagnostic(
+    "EAS101",
+    Severity.ERROR,
+    "containers[0].port 8080 is reserved by the EAS engine",
+    pointer="/containers/0/port",
+    line=12,
+    column=17,
+    suggestion="listen on another port, e.g. 8000",
+)
+NAME = Diagnostic("EAS201", Severity.WARNING, "name uses a hyphen", pointer="/metadata/name")
+
+
+def test_report_json_shape_matches_product_contract() -> None:
+    report = Report([FileReport("image.json", "eas", [PORT])])
+    assert report.as_dict() == {
+        "version": 1,
+        "files": [
+            {
+                "path": "image.json",
+                "platform": "eas",
+                "valid": False,
+                "diagnostics": [
+                    {
+                        "rule": "EAS101",
+                        "severity": "error",
+                        "message": "containers[0].port 8080 is reserved by the EAS engine",
+                        "pointer": "/containers/0/port",
+                        "line": 12,
+                        "column": 17,
+                        "suggestion": "listen on another port, e.g. 8000",
+                    }
+                ],
+            }
+        ],
+        "summary": {"files": 1, "errors": 1, "warnings": 0},
+    }
+
+
+def test_fail_on_thresholds() -> None:
+    warnings_only = Report([FileReport("a.json", "eas", [NAME])])
+    assert warnings_only.fails(Severity.WARNING)
+    assert not warnings_only.fails(Severity.ERROR)
+    assert not warnings_only.fails(None)
+    assert Report([FileReport("b.json", "eas", [PORT, NAME])]).worst() is Severity.ERROR
+
+
+def test_select_and_ignore_take_prefixes() -> None:
+    both = [PORT, NAME]
+    assert filter_rules(both, select=["EAS1"]) == [PORT]
+    assert filter_rules(both, ignore=["EAS2"]) == [PORT]
+    assert filter_rules(both, select=["EAS"], ignore=["EAS101"]) == [NAME]
+
+
+def test_unreadable_files_are_counted() -> None:
+    report = Report([FileReport("x.json", "unknown", [], readable=False), FileReport("y", "eas")])
+    assert report.unreadable == 1
