@@ -1,0 +1,43 @@
+"""Constrained types shared by the platform models.
+
+Types are the JSON types the platform APIs expect: a port written as ``"8000"`` or a
+boolean written as ``"true"`` is reported, never coerced (issue #2). Secrets are
+``SecretStr`` from the moment they are read, so no message, log or repr can show them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, StrictFloat, StrictInt
+
+
+class SpecModel(BaseModel):
+    """Base of every platform model: strict JSON types; unknown keys are kept, not refused.
+
+    Unknown keys are reported by ``deploykit.rules.shape`` as warnings with "did you mean":
+    the platforms accept keys we do not know of (EAS has undocumented keys in real configs,
+    reference/eas.md §1.9), so refusing them could stop a deploy that would have worked.
+    """
+
+    model_config = ConfigDict(strict=True, extra="allow", frozen=True)
+
+
+# A number where JSON allows both 1 and 1.5 (CPU cores, spot price, thresholds).
+Number = StrictInt | StrictFloat
+
+# "true"/"false" strings that real, deployed configs use for a boolean (reference/eas.md
+# §1.9 generate_token; §6.7 the Terraform module's enable_webservice): accepted, and a rule
+# warns with the fix. Any other boolean written as a string is a wrong-type error.
+BoolString = Literal["true", "false"]
+LenientBool = StrictBool | BoolString
+
+# A port: the range 1-65535 and the reserved ports are rules (EAS101, EAS103), so the message
+# can say which port and why; the shape is only "an integer".
+Port = StrictInt
+
+# A secret string: never echoed; JSON Schema marks it writeOnly.
+Secret = Annotated[SecretStr, Field(json_schema_extra={"writeOnly": True})]
+
+# An integer, or a string such as "20%" (rolling_strategy.max_surge, instances[].capacity).
+IntOrPercent = StrictInt | str
