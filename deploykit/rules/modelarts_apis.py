@@ -1,0 +1,203 @@
+"""ModelArts `apis[]` rules: urls, methods, content types and the body JSON Schemas
+(reference/modelarts.md §1.4, §1.10)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from deploykit import pointer as jp
+from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.rules.modelarts_fields import is_image, objects, suggestion_for, text
+from deploykit.rules.registry import rule
+from deploykit.rules.shape import closest, field_path
+
+# reference §1.4: "preset engines expose only /" (OTC-CFG Table 3, HW-CFG).
+ENGINE_URL = "/"
+# reference §1.4: the API object's method, "post" by default; the CreateModel API lists
+# post/get. Compared case-insensitively: every official example writes lowercase `post`.
+METHODS = ("post", "get")
+# reference §1.4 (OTC-CFG Tables 4–5): JSON body or file upload.
+CONTENT_TYPES = ("application/json", "multipart/form-data")
+# JSON Schema keywords (draft 4 to 2020-12) the body schemas may use; anything else that
+# is close to one of them is a typo (`item`, `roperties`, reference §1.10 and §6).
+SCHEMA_KEYWORDS = (
+    "type", "properties", "items", "required", "minItems", "maxItems", "minimum", "maximum",
+    "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "enum",
+    "const", "default", "description", "title", "format", "additionalProperties",
+    "additionalItems", "prefixItems", "uniqueItems", "minProperties", "maxProperties",
+    "anyOf", "oneOf", "allOf", "not", "examples", "example", "multipleOf", "$ref", "$schema",
+    "definitions", "$defs", "patternProperties", "dependencies", "contains",
+)
+# The standard types plus the platform's "file" (an upload control, reference §1.4).
+SCHEMA_TYPES = ("object", "array", "string", "number", "integer", "boolean", "null", "file")
+# Keywords whose value is a map from user-chosen names to schemas.
+_NAMED_SCHEMAS = ("properties", "patternProperties", "definitions", "$defs")
+_SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
+
+ENGINE_API_URL = rule(
+    "MA110", Severity.ERROR, "modelarts",
+    "a model that is not Image may declare only the API url /",
+    source="reference/modelarts.md §1.2, §1.4 (OTC-CFG Table 3, HW-CFG)",
+)
+API_URL = rule(
+    "MA111", Severity.ERROR, "modelarts",
+    "apis[].url is a path starting with /",
+    source="reference/modelarts.md §1.4; seeds/001 (inference API = apis url)",
+)
+API_METHOD = rule(
+    "MA112", Severity.WARNING, "modelarts",
+    "apis[].method is post or get",
+    source="reference/modelarts.md §1.4 (OTC-CFG Table 3; OTC-API-CREATE)",
+)
+CONTENT_TYPE = rule(
+    "MA113", Severity.WARNING, "modelarts",
+    "Content-type is application/json or multipart/form-data (catches `applicaton/json`)",
+    source="reference/modelarts.md §1.4, §1.10 (OTC-CFG Tables 4–5)",
+)
+SCHEMA_KEYWORD = rule(
+    "MA114", Severity.WARNING, "modelarts",
+    "misspelled JSON Schema keyword in request/response data (`item` for `items`)",
+    source="reference/modelarts.md §1.10, §6 (official examples; `roperties` in real files)",
+)
+SCHEMA_TYPE = rule(
+    "MA115", Severity.WARNING, "modelarts",
+    "JSON Schema type is not a standard type or the platform's `file` (e.g. `list`)",
+    source="reference/modelarts.md §1.4, §6 (`\"type\": \"list\"` in real files)",
+)
+
+
+def check_apis(data: Any) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    image = is_image(data)
+    for where, api in objects(data, "apis"):
+        url = text(api, "url")
+        if url is not None:
+            found.extend(_url(where, url, image))
+        method = text(api, "method")
+        if method is not None and method.casefold() not in METHODS:
+            found.append(
+                API_METHOD(
+                    jp.child(where, "method"),
+                    f"{field_path(where)}.method is {method!r}; ModelArts calls APIs with post "
+                    "or get",
+                    suggestion=suggestion_for(method, METHODS, "methods"),
+                )
+            )
+        for part in ("request", "response"):
+            message = api.get(part)
+            if isinstance(message, dict):
+                found.extend(_message(jp.child(where, part), message))
+    return found
+
+
+def _url(where: str, url: str, image: bool) -> list[Diagnostic]:
+    pointer = jp.child(where, "url")
+    if not image and url != ENGINE_URL:
+        return [
+            ENGINE_API_URL(
+                pointer,
+                f"{field_path(pointer)} is {url!r}, but a model with a preset engine exposes "
+                "only the url /",
+                suggestion='use "url": "/", or set "model_type": "Image" for a custom image',
+            )
+        ]
+    if not url.startswith("/"):
+        return [
+            API_URL(
+                pointer,
+                f"{field_path(pointer)} is {url!r}; it must be the path your image serves, "
+                "starting with /",
+                suggestion=f"use {'/' + url!r}",
+            )
+        ]
+    return []
+
+
+def _message(where: str, message: dict[str, Any]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    content_type = text(message, "Content-type")
+    if content_type is not None:
+        found.extend(_content_type(jp.child(where, "Content-type"), content_type))
+    schema = message.get("data")
+    if isinstance(schema, dict):
+        found.extend(_schema(jp.child(where, "data"), schema))
+    return found
+
+
+def _content_type(pointer: str, value: str) -> list[Diagnostic]:
+    # Parameters such as "; charset=utf-8" do not change the media type.
+    media_type = value.split(";", 1)[0].strip().casefold()
+    if media_type in CONTENT_TYPES:
+        return []
+    return [
+        CONTENT_TYPE(
+            pointer,
+            f"{field_path(pointer)} is {value!r}, which is not a content type ModelArts "
+            "documents",
+            suggestion=suggestion_for(media_type, CONTENT_TYPES, "content types"),
+        )
+    ]
+
+
+def _schema(where: str, schema: dict[str, Any]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for pointer, node in _subschemas(where, schema):
+        for key in node:
+            if key in SCHEMA_KEYWORDS or key.startswith("x-"):
+                continue
+            guess = closest(key, SCHEMA_KEYWORDS)
+            if key == "item":  # reference §1.10: the official examples' own typo
+                guess = "items"
+            if guess is not None:
+                found.append(
+                    SCHEMA_KEYWORD(
+                        jp.child(pointer, key),
+                        f"{field_path(jp.child(pointer, key))} is not a JSON Schema keyword, so "
+                        "the console and batch services ignore it",
+                        suggestion=f"did you mean {guess!r}?",
+                        anchor="key",
+                    )
+                )
+        kind = node.get("type")
+        for name in kind if isinstance(kind, list) else [kind]:
+            if isinstance(name, str) and name not in SCHEMA_TYPES:
+                found.append(
+                    SCHEMA_TYPE(
+                        jp.child(pointer, "type"),
+                        f"{field_path(jp.child(pointer, 'type'))} is {name!r}, not a JSON Schema "
+                        "type",
+                        suggestion=_type_fix(name),
+                    )
+                )
+    return found
+
+
+def _type_fix(name: str) -> str:
+    if name.casefold() in ("list", "tuple"):
+        return 'use "array"'
+    if name.casefold() in ("dict", "map", "json"):
+        return 'use "object"'
+    return suggestion_for(name, SCHEMA_TYPES, "types")
+
+
+def _subschemas(where: str, schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema object inside ``schema`` (itself included), with its pointer. The
+    misspelled `item` is followed too, so the schema under a typo is still checked."""
+    yield where, schema
+    for key, value in schema.items():
+        child = jp.child(where, key)
+        if key in _NAMED_SCHEMAS and isinstance(value, dict):
+            for name, sub in value.items():
+                if isinstance(sub, dict):
+                    yield from _subschemas(jp.child(child, name), sub)
+        elif key in (*_SCHEMA_LISTS, "items", "item", "additionalItems") and isinstance(
+            value, list
+        ):
+            for index, sub in enumerate(value):
+                if isinstance(sub, dict):
+                    yield from _subschemas(jp.child(child, index), sub)
+        elif key in ("items", "item", "additionalProperties", "not", "contains") and isinstance(
+            value, dict
+        ):
+            yield from _subschemas(child, value)

@@ -1,0 +1,165 @@
+"""ModelArts `dependencies[]`/`packages[]` rules (reference/modelarts.md §1.5)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from deploykit import pointer as jp
+from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.models.modelarts import CHINESE, FORBIDDEN_CHARACTERS
+from deploykit.rules.modelarts_fields import blank, is_image, objects, suggestion_for
+from deploykit.rules.registry import rule
+from deploykit.rules.shape import field_path
+
+# reference §1.5: "only pip" since 2021 (OTC-CFG, CN21-CFG); the 2018 documents also allowed
+# conda, yum and apt-get (EX-OLD), which error codes ModelArts.3040/3041 still mention.
+INSTALLERS = ("pip",)
+OLD_INSTALLERS = ("conda", "yum", "apt-get")
+RESTRAINTS = ("EXACT", "ATLEAST", "ATMOST")
+# A pip specifier written into a name or version, and the restraint that says the same.
+_SPECIFIER = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._\-\[\],]*)\s*(==|>=|<=)\s*(\S+)\s*$")
+_RESTRAINT_OF = {"==": "EXACT", ">=": "ATLEAST", "<=": "ATMOST"}
+
+INSTALLER = rule(
+    "MA120", Severity.ERROR, "modelarts",
+    "dependencies[].installer must be pip",
+    source="reference/modelarts.md §1.5 (OTC-CFG Table 6; EX-OLD for the 2018 installers)",
+)
+RESTRAINT = rule(
+    "MA121", Severity.ERROR, "modelarts",
+    "packages[].restraint must be EXACT, ATLEAST or ATMOST",
+    source="reference/modelarts.md §1.5 (OTC-CFG Table 7; error ModelArts.3041)",
+)
+RESTRAINT_PAIRING = rule(
+    "MA122", Severity.ERROR, "modelarts",
+    "packages[].restraint is given exactly when package_version is",
+    source="reference/modelarts.md §1.5 (OTC-CFG Table 7)",
+)
+EMPTY_CONSTRAINT = rule(
+    "MA123", Severity.WARNING, "modelarts",
+    'empty-string package_version/restraint ("" as in the official example): omit the keys',
+    source="reference/modelarts.md §1.5, §1.10 (OTC-CFG image-classification example)",
+)
+PACKAGE_CHARACTERS = rule(
+    "MA124", Severity.ERROR, "modelarts",
+    "package_name/package_version contain a forbidden character (&!'\"<>= or Chinese)",
+    source="reference/modelarts.md §1.5 (OTC-CFG Table 7)",
+)
+IMAGE_DEPENDENCIES = rule(
+    "MA125", Severity.WARNING, "modelarts",
+    "dependencies cannot be installed for a custom-image (Image) model",
+    source="reference/modelarts.md §1.2, §1.5 (OTC-CFG, HW-CFG 2025-07-23)",
+)
+
+
+def check_dependencies(data: Any) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    dependencies = jp.resolve(data, "/dependencies")
+    if is_image(data) and isinstance(dependencies, list) and dependencies:
+        found.append(
+            IMAGE_DEPENDENCIES(
+                "/dependencies",
+                "dependencies are not installed for a custom-image (Image) model: "
+                "the platform installs nothing into your image",
+                suggestion="install the packages in the Dockerfile (RUN pip install ...) "
+                "and remove `dependencies`",
+            )
+        )
+    for where, dependency in objects(data, "dependencies"):
+        found.extend(_installer(where, dependency.get("installer")))
+        for place, package in objects(dependency, "packages"):
+            found.extend(_package(where + place, package))
+    return found
+
+
+def _installer(where: str, installer: Any) -> list[Diagnostic]:
+    if not isinstance(installer, str) or installer in INSTALLERS:
+        return []
+    if installer.casefold() in OLD_INSTALLERS:
+        hint = "only pip is supported since 2021; install system packages in a custom image"
+    else:
+        hint = suggestion_for(installer, INSTALLERS, "documented installers")
+    return [
+        INSTALLER(
+            jp.child(where, "installer"),
+            f"{field_path(where)}.installer is {installer!r}; ModelArts installs with pip only",
+            suggestion=hint,
+        )
+    ]
+
+
+def _package(where: str, package: dict[str, Any]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    name, version, restraint = (
+        package.get("package_name"),
+        package.get("package_version"),
+        package.get("restraint"),
+    )
+    for key, value in (("package_name", name), ("package_version", version)):
+        if isinstance(value, str):
+            found.extend(_characters(jp.child(where, key), value))
+    empties = [
+        key
+        for key, value in (("package_version", version), ("restraint", restraint))
+        if isinstance(value, str) and blank(value)
+    ]
+    if empties:
+        found.append(
+            EMPTY_CONSTRAINT(
+                jp.child(where, empties[0]),
+                f"{field_path(where)}: an empty {' and '.join(empties)} means no version "
+                "requirement",
+                suggestion=f"remove {' and '.join(repr(k) for k in empties)} instead of "
+                'writing ""',
+            )
+        )
+    if isinstance(restraint, str) and not blank(restraint) and restraint not in RESTRAINTS:
+        found.append(
+            RESTRAINT(
+                jp.child(where, "restraint"),
+                f"{field_path(where)}.restraint is {restraint!r}; ModelArts accepts EXACT "
+                "(==), ATLEAST (>=) or ATMOST (<=)",
+                suggestion=suggestion_for(restraint, RESTRAINTS, "restraints"),
+            )
+        )
+    has_version, has_restraint = not blank(version), not blank(restraint)
+    if has_version and not has_restraint:
+        found.append(
+            RESTRAINT_PAIRING(
+                jp.child(where, "package_version"),
+                f"{field_path(where)} gives package_version {version!r} without a restraint",
+                suggestion='add "restraint": "EXACT" (or ATLEAST/ATMOST)',
+            )
+        )
+    elif has_restraint and not has_version:
+        found.append(
+            RESTRAINT_PAIRING(
+                jp.child(where, "restraint"),
+                f"{field_path(where)} gives restraint {restraint!r} without a package_version",
+                suggestion="add the package_version, or remove the restraint",
+            )
+        )
+    return found
+
+
+def _characters(where: str, value: str) -> list[Diagnostic]:
+    bad = sorted({c for c in value if c in FORBIDDEN_CHARACTERS} | set(CHINESE.findall(value)))
+    if not bad:
+        return []
+    specifier = _SPECIFIER.match(value)
+    if specifier:
+        name, operator, version = specifier.groups()
+        hint = (
+            f'write "package_name": "{name}", "package_version": "{version}", '
+            f'"restraint": "{_RESTRAINT_OF[operator]}"'
+        )
+    else:
+        hint = "remove the characters; ModelArts cannot express other pip specifiers"
+    return [
+        PACKAGE_CHARACTERS(
+            where,
+            f"{field_path(where)} {value!r} contains {''.join(bad)!r}, which ModelArts forbids",
+            suggestion=hint,
+        )
+    ]

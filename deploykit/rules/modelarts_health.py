@@ -1,0 +1,165 @@
+"""ModelArts health-probe rules: `health`, `readiness_health`, `startup_health`
+(reference/modelarts.md §1.6; seeds/001–003 for the custom-image health API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deploykit import pointer as jp
+from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.rules.modelarts_fields import is_image, objects, suggestion_for, text
+from deploykit.rules.registry import rule
+from deploykit.rules.shape import field_path
+
+PROBES = ("health", "readiness_health", "startup_health")
+CHECK_METHODS = ("HTTP", "EXEC")
+# seeds/001, 002, 003 (all versions that document it): the health API is GET /health,
+# answering {"health": "true"} with 200; the custom-engine spec says the path "must be
+# /health" (reference §1.6, inference-modelarts-0128).
+SEED_HEALTH_URL = "/health"
+# Console ranges when importing a model (reference §1.6, OTC importing_a_meta_model_*):
+# period and maximum failures 1..2147483647, delay 0..2147483647. The timeout has no
+# published range; the v2 SDK's minimum of 1 is used.
+NUMBER_RANGES = {
+    "initial_delay_seconds": (0, 2147483647),
+    "timeout_seconds": (1, 2147483647),
+    "period_seconds": (1, 2147483647),
+    "failure_threshold": (1, 2147483647),
+}
+
+HEALTH_NUMBER = rule(
+    "MA130", Severity.ERROR, "modelarts",
+    "health numbers are whole numbers, as integers or numeric strings, in the console's range",
+    source="reference/modelarts.md §1.6 (OTC model-details example: numbers as strings)",
+)
+HEALTH_URL = rule(
+    "MA131", Severity.ERROR, "modelarts",
+    "health url is a path starting with /",
+    source="reference/modelarts.md §1.6 (v2 SDK Health.url: starts with /)",
+)
+SEED_HEALTH_PATH = rule(
+    "MA132", Severity.WARNING, "modelarts",
+    "a custom image's health API is GET /health",
+    source="seeds/001, seeds/002, seeds/003; reference/modelarts.md §1.6, §2.1",
+)
+CHECK_METHOD = rule(
+    "MA133", Severity.ERROR, "modelarts",
+    "check_method is HTTP (with url) or EXEC (with command)",
+    source="reference/modelarts.md §1.6 (OTC model-details Table 5; TF example)",
+)
+NO_HEALTH = rule(
+    "MA134", Severity.INFO, "modelarts",
+    "custom image without a health check: rolling upgrades may interrupt the service",
+    source="seeds/001, seeds/002 (health API required for a hitless rolling upgrade)",
+)
+
+
+def check_health(data: Any) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    if is_image(data) and not isinstance(jp.resolve(data, "/health"), dict):
+        found.append(
+            NO_HEALTH(
+                "/model_type",
+                "this custom-image model configures no `health` check, so a rolling upgrade "
+                "may send requests to an instance that is not ready",
+                suggestion='add "health": {"url": "/health", "protocol": "http", '
+                '"initial_delay_seconds": "12", "timeout_seconds": "30"}',
+            )
+        )
+    for probe in PROBES:
+        for where, health in objects(data, probe):
+            found.extend(_numbers(where, health))
+            found.extend(_method(where, health))
+            url = text(health, "url")
+            if url is not None:
+                found.extend(_url(where, url, probe, is_image(data)))
+    return found
+
+
+def _numbers(where: str, health: dict[str, Any]) -> list[Diagnostic]:
+    found = []
+    for key, (low, high) in NUMBER_RANGES.items():
+        value = health.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            continue  # absent, or a wrong JSON type: the shape check reports it
+        number = _whole_number(value)
+        if number is None:
+            found.append(
+                HEALTH_NUMBER(
+                    jp.child(where, key),
+                    f"{field_path(where)}.{key} is {value!r}, not a whole number of "
+                    f"{'seconds' if key.endswith('seconds') else 'failures'}",
+                    suggestion=f'write a number such as {low or 5} or "{low or 5}"',
+                )
+            )
+        elif not low <= number <= high:
+            found.append(
+                HEALTH_NUMBER(
+                    jp.child(where, key),
+                    f"{field_path(where)}.{key} is {number}; ModelArts accepts {low}..{high}",
+                    suggestion=f"use a value of at least {low}",
+                )
+            )
+    return found
+
+
+def _whole_number(value: int | str) -> int | None:
+    if isinstance(value, int):
+        return value
+    stripped = value.strip()
+    return int(stripped) if stripped.isascii() and stripped.isdigit() else None
+
+
+def _method(where: str, health: dict[str, Any]) -> list[Diagnostic]:
+    method = health.get("check_method", "HTTP")
+    if not isinstance(method, str):
+        return []
+    if method not in CHECK_METHODS:
+        return [
+            CHECK_METHOD(
+                jp.child(where, "check_method"),
+                f"{field_path(where)}.check_method is {method!r}; ModelArts knows HTTP and EXEC",
+                suggestion=suggestion_for(method, CHECK_METHODS, "check methods"),
+            )
+        ]
+    if method == "EXEC" and not text(health, "command"):
+        return [
+            CHECK_METHOD(
+                jp.child(where, "check_method"),
+                f"{field_path(where)} is an EXEC check without a `command` to run",
+                suggestion='add "command", e.g. "command": "sh /home/ma-user/health.sh"',
+            )
+        ]
+    if method == "HTTP" and "url" not in health:
+        return [
+            CHECK_METHOD(
+                where,
+                f"{field_path(where)} is an HTTP check without a `url`",
+                suggestion='add "url": "/health"',
+            )
+        ]
+    return []
+
+
+def _url(where: str, url: str, probe: str, image: bool) -> list[Diagnostic]:
+    pointer = jp.child(where, "url")
+    if not url.startswith("/"):
+        fixed = "/" + url.split("://", 1)[-1].split("/", 1)[-1] if "://" in url else "/" + url
+        return [
+            HEALTH_URL(
+                pointer,
+                f"{field_path(pointer)} is {url!r}; ModelArts expects a path on the "
+                "container, starting with /",
+                suggestion=f"use {fixed!r}",
+            )
+        ]
+    if image and probe == "health" and url.rstrip("/") != SEED_HEALTH_URL:
+        return [
+            SEED_HEALTH_PATH(
+                pointer,
+                f"{field_path(pointer)} is {url!r}; the custom-image specification's health API "
+                f"is GET {SEED_HEALTH_URL}, answering {{\"health\": \"true\"}}",
+                suggestion=f"serve and configure {SEED_HEALTH_URL}",
+            )
+        ]
+    return []
