@@ -17,7 +17,6 @@ from datetime import datetime, timezone
 from urllib.parse import quote
 
 import httpx
-
 from pydantic import SecretStr
 
 ALGORITHM = "ACS3-HMAC-SHA256"
