@@ -1,0 +1,80 @@
+"""Fault injection: the failures a client must survive, at configurable rates.
+
+Each request draws once from a seeded generator, so a run with ``seed`` is reproducible.
+A fault is decided before the request touches any state — a 5xx, a throttle or a drop
+changes nothing — except ``lost_create_response``, which by definition happens after a
+CreateService succeeded: the service exists, the client never hears so.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass
+from enum import Enum
+
+from deploykit.emulator._errors import ApiFailure
+
+
+class Fault(Enum):
+    NONE = "none"
+    DROP = "drop"  # the connection closes before any answer
+    ERROR_5XX = "5xx"
+    THROTTLE = "throttle"
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Rates are probabilities per request (0 ≤ rate ≤ 1; the first three must sum to ≤ 1)."""
+
+    error_5xx: float = 0.0
+    throttle: float = 0.0
+    # reference/eas.md §3.6: throttled answers carry x-acs-retry-after in milliseconds.
+    retry_after_ms: int = 200
+    drop: float = 0.0
+    lost_create_response: float = 0.0
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        rates = (self.error_5xx, self.throttle, self.drop, self.lost_create_response)
+        if any(not 0.0 <= r <= 1.0 for r in rates):
+            raise ValueError("fault rates must be between 0 and 1")
+        if self.error_5xx + self.throttle + self.drop > 1.0:
+            raise ValueError("error_5xx + throttle + drop must not exceed 1")
+        if self.retry_after_ms < 0:
+            raise ValueError("retry_after_ms must be >= 0")
+
+
+class FaultInjector:
+    """Draws faults for one emulator; thread-safe (the ASGI app serves concurrently)."""
+
+    def __init__(self, faults: Faults) -> None:
+        self.faults = faults
+        self._random = random.Random(faults.seed)  # noqa: S311 - fault injection, not crypto
+        self._lock = threading.Lock()
+
+    def before_request(self) -> Fault:
+        f = self.faults
+        if f.drop == f.error_5xx == f.throttle == 0.0:
+            return Fault.NONE
+        with self._lock:
+            draw = self._random.random()
+        if draw < f.drop:
+            return Fault.DROP
+        if draw < f.drop + f.error_5xx:
+            return Fault.ERROR_5XX
+        if draw < f.drop + f.error_5xx + f.throttle:
+            return Fault.THROTTLE
+        return Fault.NONE
+
+    def lose_create_response(self) -> bool:
+        if self.faults.lost_create_response == 0.0:
+            return False
+        with self._lock:
+            return self._random.random() < self.faults.lost_create_response
+
+    def server_error(self) -> ApiFailure:
+        """503 or 500, half each: clients must retry both (§3.6)."""
+        with self._lock:
+            unavailable = self._random.random() < 0.5
+        return ApiFailure("ServiceUnavailable" if unavailable else "InternalError")
