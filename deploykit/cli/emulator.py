@@ -1,7 +1,183 @@
-"""Placeholder until the emulator command group lands."""
+"""``deploykit emulator serve``: the EAS emulator over HTTP, for users' CI (PRODUCT.md).
+
+Parses options into ``Emulator(...)`` arguments and runs its ASGI app under uvicorn on a
+socket bound here, so the one line printed at start names the real port (``--port 0`` picks a
+free one). uvicorn, starlette-free ASGI and httpx are imported inside the command only: this
+module is imported at every CLI start-up.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from typing import Annotated, Optional
 
 import typer
 
+from deploykit.cli import _console
+from deploykit.errors import ConfigError
+
+PLATFORMS = ("eas", "modelarts")
+# The port the client's --endpoint examples use (http://127.0.0.1:8765).
+DEFAULT_PORT = 8765
+
+
+def serve_command(
+    platform: Annotated[str, typer.Option(help="eas | modelarts", metavar="PLATFORM")] = "eas",
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(help="Port to listen on; 0 picks a free one.", min=0, max=65535)
+    ] = DEFAULT_PORT,
+    access_key_id: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
+        typer.Option(help="The one AccessKey ID accepted (default: the documented one)."),
+    ] = None,
+    access_key_secret: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
+        typer.Option(help="Its secret; never printed.", show_default=False),
+    ] = None,
+    region: Annotated[str, typer.Option(help="The region (ClusterId) it serves.")] = "cn-shanghai",
+    latency: Annotated[float, typer.Option(help="Seconds added to every call.", min=0.0)] = 0.0,
+    fail_rate: Annotated[
+        float, typer.Option(help="Share of calls answered 500/503.", min=0.0, max=1.0)
+    ] = 0.0,
+    throttle_rate: Annotated[
+        float,
+        typer.Option(help="Share of calls answered 400 Throttling.User.", min=0.0, max=1.0),
+    ] = 0.0,
+    retry_after_ms: Annotated[
+        int, typer.Option(help="x-acs-retry-after sent with throttling (ms).", min=0)
+    ] = 200,
+    drop_rate: Annotated[
+        float, typer.Option(help="Share of connections closed unanswered.", min=0.0, max=1.0)
+    ] = 0.0,
+    lost_create_rate: Annotated[
+        float,
+        typer.Option(help="Share of CreateService calls done but unanswered.", min=0.0, max=1.0),
+    ] = 0.0,
+    seed: Annotated[
+        Optional[int],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
+        typer.Option(help="Seed for the fault draws (reproducible runs)."),
+    ] = None,
+    state: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
+        typer.Option(help="SQLite file to keep services in (default: memory).", metavar="PATH"),
+    ] = None,
+    known_image: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
+        typer.Option(help="Only these images exist (repeatable); others end in Failed."),
+    ] = None,
+    project_id: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
+        typer.Option(help="ModelArts project id (--platform modelarts).", metavar="ID"),
+    ] = None,
+    token: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
+        typer.Option(
+            help="ModelArts IAM token accepted (--platform modelarts).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Serve the PAI-EAS management API locally until Ctrl-C."""
+    if platform not in PLATFORMS:
+        raise ConfigError(f"--platform {platform!r} is not one of: {', '.join(PLATFORMS)}")
+    if platform == "modelarts":
+        raise ConfigError(
+            "the ModelArts emulator is not supported yet",
+            hint="use --platform eas (the default)",
+        )
+    if project_id is not None or token is not None:
+        raise ConfigError(
+            "--project-id and --token are for --platform modelarts",
+            hint="for EAS, use --access-key-id and --access-key-secret",
+        )
+    if (access_key_id is None) != (access_key_secret is None):
+        raise ConfigError(
+            "--access-key-id and --access-key-secret go together",
+            hint="give both, or neither for the documented defaults",
+        )
+    _serve(
+        host,
+        port,
+        credentials=None if access_key_id is None else {access_key_id: access_key_secret or ""},
+        region=region,
+        latency=latency,
+        fault_rates=(fail_rate, throttle_rate, retry_after_ms, drop_rate, lost_create_rate, seed),
+        state=state,
+        known_images=known_image or None,
+    )
+
+
+def _serve(
+    host: str,
+    port: int,
+    *,
+    credentials: dict[str, str] | None,
+    region: str,
+    latency: float,
+    fault_rates: tuple[float, float, int, float, float, int | None],
+    state: str | None,
+    known_images: list[str] | None,
+) -> None:
+    import uvicorn
+
+    from deploykit.emulator import DEFAULT_ACCESS_KEY_SECRET, Emulator, Faults
+
+    fail, throttle, retry_after, drop, lost, seed = fault_rates
+    try:
+        faults = Faults(fail, throttle, retry_after, drop, lost, seed)
+    except ValueError as err:
+        raise ConfigError(
+            f"fault rates: {err}", hint="keep --fail-rate + --throttle-rate + --drop-rate <= 1"
+        ) from None
+    emulator = Emulator(
+        store=state,
+        credentials=credentials,
+        faults=faults,
+        region=region,
+        latency=latency,
+        known_images=known_images,
+    )
+    listener = _bind(host, port)
+    bound_port = listener.getsockname()[1]
+    key_id = emulator.access_key_ids[0]
+    # The secret is shown only when it is the documented default, which is no secret.
+    secret = f", secret {DEFAULT_ACCESS_KEY_SECRET}" if credentials is None else ""
+    _console.out(
+        f"EAS emulator on http://{host}:{bound_port} "
+        f"(region {region}, AccessKey ID {key_id}{secret})"
+    )
+    sys.stdout.flush()  # the line is what scripts wait for; do not leave it in a pipe buffer
+    _console.note("press Ctrl-C to stop")
+    config = uvicorn.Config(emulator.asgi_app(), log_level="warning", lifespan="on")
+    try:
+        uvicorn.Server(config).run(sockets=[listener])
+    finally:
+        listener.close()
+        emulator.close()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as err:
+        listener.close()
+        raise ConfigError(
+            f"cannot listen on {host}:{port}: {err.strerror}",
+            hint="choose another --port (0 picks a free one) or stop what uses it",
+        ) from None
+    listener.listen(128)
+    return listener
+
 
 def register(app: typer.Typer) -> None:
-    """Nothing yet."""
+    group = typer.Typer(
+        name="emulator",
+        help="Run the platform APIs locally (for tests and CI).",
+        no_args_is_help=True,
+    )
+    group.command("serve")(serve_command)
+    app.add_typer(group, name="emulator")
