@@ -44,7 +44,7 @@ SEED_HEALTH_PATH = rule(
 )
 CHECK_METHOD = rule(
     "MA133", Severity.ERROR, "modelarts",
-    "check_method is HTTP (with url) or EXEC (with command)",
+    "check_method is HTTP (with url) or EXEC (with command); a case-only slip is a warning",
     source="reference/modelarts.md §1.6 (OTC model-details Table 5; TF example)",
 )
 NO_HEALTH = rule(
@@ -115,11 +115,14 @@ def _method(where: str, health: dict[str, Any]) -> list[Diagnostic]:
     if not isinstance(method, str):
         return []
     if method not in CHECK_METHODS:
+        # Only the case differs ("http"): the platform's own configs write HTTP, whether it
+        # folds case is undocumented, so that is a warning; anything else cannot work.
         return [
             CHECK_METHOD(
                 jp.child(where, "check_method"),
                 f"{field_path(where)}.check_method is {method!r}; ModelArts knows HTTP and EXEC",
                 suggestion=suggestion_for(method, CHECK_METHODS, "check methods"),
+                severity=Severity.WARNING if method.upper() in CHECK_METHODS else None,
             )
         ]
     if method == "EXEC" and not text(health, "command"):

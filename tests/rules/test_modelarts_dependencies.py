@@ -1,0 +1,112 @@
+"""ModelArts `dependencies[]` rules (MA120–MA125), on the examples users copy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from deploykit.rules.modelarts import check
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "modelarts"
+
+
+def detection(**package: str) -> Any:
+    """The official object-detection example with its first package replaced."""
+    data = json.loads((EXAMPLES / "official-object-detection.json").read_text(encoding="utf-8"))
+    data["dependencies"][0]["packages"][0] = package
+    return data
+
+
+def of(rule: str, data: Any) -> list[tuple[str, str | None]]:
+    return [(d.severity.value, d.pointer) for d in check(data) if d.rule == rule]
+
+
+FIRST = "/dependencies/0/packages/0"
+
+
+def test_pip_passes_and_other_installers_fail() -> None:
+    data = detection(package_name="numpy", package_version="1.15.0", restraint="EXACT")
+    assert of("MA120", data) == []
+    for installer in ("conda", "apt-get", "pip3"):
+        data["dependencies"][0]["installer"] = installer
+        assert of("MA120", data) == [("error", "/dependencies/0/installer")]
+
+
+@pytest.mark.parametrize("restraint", ["EXACT", "ATLEAST", "ATMOST"])
+def test_documented_restraints_pass(restraint: str) -> None:
+    data = detection(package_name="numpy", package_version="1.15.0", restraint=restraint)
+    assert [d for d in check(data) if d.rule.startswith("MA12")] == []
+
+
+@pytest.mark.parametrize(("restraint", "meant"), [("exact", "EXACT"), ("AT_LEAST", "ATLEAST")])
+def test_other_restraints_fail_with_did_you_mean(restraint: str, meant: str) -> None:
+    data = detection(package_name="numpy", package_version="1.15.0", restraint=restraint)
+    (diagnostic,) = [d for d in check(data) if d.rule == "MA121"]
+    assert diagnostic.pointer == f"{FIRST}/restraint"
+    assert diagnostic.suggestion == f"did you mean {meant!r}?"
+
+
+def test_version_without_restraint_fails() -> None:
+    assert of("MA122", detection(package_name="numpy", package_version="1.15.0")) == [
+        ("error", f"{FIRST}/package_version")
+    ]
+
+
+def test_restraint_without_version_fails() -> None:
+    assert of("MA122", detection(package_name="numpy", restraint="ATLEAST")) == [
+        ("error", f"{FIRST}/restraint")
+    ]
+
+
+def test_no_version_and_no_restraint_passes() -> None:
+    # reference §6 #5: a package with neither key is the clean way to say "any version".
+    assert check(detection(package_name="efficientnet_pytorch")) == []
+
+
+def test_empty_strings_for_no_constraint_are_a_warning_not_an_error() -> None:
+    data = detection(package_name="Pillow", package_version="", restraint="")
+    assert of("MA123", data) == [("warning", f"{FIRST}/package_version")]
+    assert of("MA122", data) == []
+
+
+def test_pip_specifier_in_the_name_fails_and_says_how_to_split_it() -> None:
+    data = detection(package_name="numpy>=1.21")
+    (diagnostic,) = [d for d in check(data) if d.rule == "MA124"]
+    assert diagnostic.pointer == f"{FIRST}/package_name"
+    assert diagnostic.suggestion == (
+        'write "package_name": "numpy", "package_version": "1.21", "restraint": "ATLEAST"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("package_name", "torch&vision"), ("package_name", "'numpy'"), ("package_name", "数值库"),
+     ("package_version", "!=1.0")],
+)
+def test_forbidden_characters_fail(key: str, value: str) -> None:
+    package = {"package_name": "numpy", "package_version": "1.15.0", "restraint": "EXACT"}
+    package[key] = value
+    assert of("MA124", detection(**package)) == [("error", f"{FIRST}/{key}")]
+
+
+@pytest.mark.parametrize("name", ["opencv-python", "scikit-learn", "efficientnet_pytorch"])
+def test_ordinary_package_names_pass(name: str) -> None:
+    assert of("MA124", detection(package_name=name)) == []
+
+
+def test_dependencies_on_an_image_model_are_flagged() -> None:
+    data = json.loads((EXAMPLES / "config.json").read_text(encoding="utf-8"))
+    assert of("MA125", data) == []
+    data["dependencies"] = [{"installer": "pip", "packages": [{"package_name": "flask"}]}]
+    (diagnostic,) = [d for d in check(data) if d.rule == "MA125"]
+    assert diagnostic.pointer == "/dependencies"
+    assert "Dockerfile" in (diagnostic.suggestion or "")
+
+
+def test_empty_dependency_list_on_an_image_model_passes() -> None:
+    data = json.loads((EXAMPLES / "config.json").read_text(encoding="utf-8"))
+    data["dependencies"] = []
+    assert of("MA125", data) == []
