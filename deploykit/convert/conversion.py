@@ -1,0 +1,456 @@
+"""convert(): a loaded ModelArts config.json or EAS service JSON in, the other one out, with
+every field that could not travel reported as a Diagnostic on the source.
+
+The engine applies the field map (``fieldmap.FIELD_PAIRS``), resolves the port conflict,
+fills what the target needs from ``Overrides`` or a reported default, and finally reports
+every source field no step consumed (``fieldmap.NO_COUNTERPART`` says why, where it knows).
+Pure: no I/O, no printing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from deploykit import pointer as jp
+from deploykit.convert import losses
+from deploykit.convert.fieldmap import FIELD_PAIRS, NO_COUNTERPART
+from deploykit.convert.record import ConversionRecord, unconsumed
+from deploykit.diagnostics import Diagnostic, Severity, sort_key
+from deploykit.errors import ConversionError
+from deploykit.loading import LoadedSpec
+
+TARGETS = ("eas", "modelarts")
+
+# seeds/004, reference/eas.md §0.2: "8080 and 9090 are reserved for the EAS engine".
+EAS_RESERVED_PORTS = (8080, 9090)
+# reference/modelarts.md §2.1: "external service port of the image must be 8080" (≤2025 docs;
+# newer consoles default to 8080 and let config.json set `port`).
+MODELARTS_IMAGE_PORT = 8080
+# reference/modelarts.md §1.2: model_type for custom images.
+MODELARTS_IMAGE_TYPE = "Image"
+# reference/modelarts.md §1.2, §7: the TF provider's placeholder algorithm for Image models.
+DEFAULT_MODEL_ALGORITHM = "unknown_algorithm"
+# reference/modelarts.md §1.4: an Image model declares the paths its image serves; EAS forwards
+# every path, so the root, JSON in and out, is the honest default.
+DEFAULT_API = {
+    "protocol": "http",
+    "url": "/",
+    "method": "post",
+    "request": {"Content-type": "application/json"},
+    "response": {"Content-type": "application/json"},
+}
+DEFAULT_INSTANCE = 1
+# reference/eas.md §1.12: lowercase letters, digits and underscores (PAI-RAG, aiops skill).
+_NOT_IN_EAS_NAME = re.compile(r"[^a-z0-9_]+")
+# Registries that are the other cloud's: Huawei SWR vs Alibaba ACR (reference/modelarts.md §7).
+_SWR = re.compile(r"(^|[./])swr\.|myhuaweicloud|huaweicloud")
+_ACR = re.compile(r"aliyuncs\.com|(^|[./])cr\.aliyun")
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Values the user gives for what the target needs and the source lacks (CLI options)."""
+
+    name: str | None = None  # EAS metadata.name
+    instance: int | None = None  # EAS metadata.instance
+    cpu: int | None = None  # EAS metadata.cpu (cores)
+    memory: int | None = None  # EAS metadata.memory (MB, reference/eas.md §1.2)
+    command: str | None = None  # EAS containers[0].command
+    script: str | None = None  # EAS containers[0].script
+    env: tuple[tuple[str, str], ...] = ()  # EAS containers[0].env
+    image: str | None = None  # EAS containers[0].image / ModelArts swr_location
+    port: int | None = None  # EAS containers[0].port / ModelArts port
+    model_algorithm: str | None = None  # ModelArts model_algorithm
+
+
+# Which target each override fills; giving one the target has no use for is a usage error.
+OVERRIDE_TARGETS = {
+    "name": ("eas",),
+    "instance": ("eas",),
+    "cpu": ("eas",),
+    "memory": ("eas",),
+    "command": ("eas",),
+    "script": ("eas",),
+    "env": ("eas",),
+    "image": ("eas", "modelarts"),
+    "port": ("eas", "modelarts"),
+    "model_algorithm": ("modelarts",),
+}
+
+
+@dataclass(frozen=True)
+class ConversionResult:
+    data: dict[str, Any]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    source_platform: str = ""
+    target_platform: str = ""
+
+    @property
+    def blocked(self) -> bool:
+        """An error-level conflict: the output must not be used (the CLI writes nothing)."""
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def losses(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if losses.is_loss(d)]
+
+
+def convert(loaded: LoadedSpec, to: str, overrides: Overrides = Overrides()) -> ConversionResult:
+    """Convert ``loaded`` to platform ``to``. Raises :class:`ConversionError` only when nothing
+    can be produced (unknown platform, same platform, a document that is not an object, an
+    override that contradicts the target)."""
+    if to not in TARGETS:
+        raise ConversionError(
+            f"unknown target platform {to!r}", hint="use --to eas or --to modelarts"
+        )
+    source = loaded.platform
+    if source not in TARGETS:
+        raise ConversionError(
+            f"{loaded.path}: cannot tell whether this is an EAS or a ModelArts spec",
+            hint="pass --from eas or --from modelarts",
+        )
+    if source == to:
+        raise ConversionError(
+            f"{loaded.path} is already {_PLATFORM_TITLE[to]}", hint=f"convert it --to {_other(to)}"
+        )
+    if not isinstance(loaded.data, dict):
+        raise ConversionError(
+            f"{loaded.path}: the document is not a JSON object; nothing to convert"
+        )
+    _check_overrides(overrides, to)
+    record = ConversionRecord(source=loaded.data, target_platform=to)
+    target: dict[str, Any] = {}
+    if to == "eas":
+        _to_eas(loaded.data, overrides, record, target)
+    else:
+        _to_modelarts(loaded.data, overrides, record, target)
+    for pointer in unconsumed(loaded.data, record.consumed):
+        counterpart = NO_COUNTERPART[to].get(re.sub(r"/\d+(?=/|$)", "/*", pointer))
+        if counterpart is None:
+            record.no_counterpart(pointer)
+        else:
+            record.no_counterpart(pointer, counterpart.why, counterpart.suggestion)
+    located = [_locate(loaded, d) for d in record.diagnostics]
+    return ConversionResult(_ordered(target, _ORDER), sorted(located, key=sort_key), source, to)
+
+
+def _to_eas(
+    data: dict[str, Any], overrides: Overrides, record: ConversionRecord, target: dict[str, Any]
+) -> None:
+    record.port = _eas_port(data, overrides, record)
+    _apply_pairs(data, record, target, to_eas=True)
+    if data.get("model_type") == MODELARTS_IMAGE_TYPE:
+        record.consume("/model_type")  # EAS custom-image services are what Image models are
+    if str(data.get("protocol", "http")).lower() == "http":
+        record.consume("/protocol")
+    else:
+        record.not_expressible(
+            "/protocol",
+            f"protocol {data['protocol']!r}: the EAS gateway talks plain HTTP to the container "
+            "(reference/modelarts.md §7, unverified for HTTPS images)",
+            suggestion="make the image serve plain HTTP on its port",
+        )
+        record.consume("/protocol")
+    if record.port is not None:
+        _put(target, "/containers/0/port", record.port)
+    container_fields = {
+        "/containers/0/image": overrides.image,
+        "/containers/0/command": overrides.command,
+        "/containers/0/script": overrides.script,
+    }
+    for pointer, value in container_fields.items():
+        if value is not None:
+            _put(target, pointer, value)
+    if overrides.env:
+        _put(target, "/containers/0/env", [{"name": k, "value": v} for k, v in overrides.env])
+    _check_image(jp.resolve(target, "/containers/0/image"), "/swr_location", record, "eas")
+    if (
+        jp.resolve(target, "/containers/0/command") is None
+        and jp.resolve(target, "/containers/0/script") is None
+    ):
+        record.add(
+            losses.NEEDED_BUT_MISSING(
+                "",
+                "EAS needs containers[0].command or containers[0].script; config.json has no start "
+                "command (ModelArts ran the image's CMD), so the output has neither",
+                suggestion="pass --command 'python app.py' or --script 'cd /app && python app.py'",
+            )
+        )
+    _put(target, "/metadata/name", overrides.name or _default_name(data, record))
+    _put(target, "/metadata/instance", overrides.instance or _default_instance(record))
+    if overrides.cpu is not None:
+        _put(target, "/metadata/cpu", overrides.cpu)
+    if overrides.memory is not None:
+        _put(target, "/metadata/memory", overrides.memory)
+
+
+def _to_modelarts(
+    data: dict[str, Any], overrides: Overrides, record: ConversionRecord, target: dict[str, Any]
+) -> None:
+    port = jp.resolve(data, "/containers/0/port")
+    record.port = port if _is_port(port) else None
+    record.consume("/containers/0/port")
+    if port is not None and record.port is None:
+        record.not_expressible(
+            "/containers/0/port", "containers[0].port is not a port number; dropped"
+        )
+    _put(target, "/model_algorithm", overrides.model_algorithm or DEFAULT_MODEL_ALGORITHM)
+    if overrides.model_algorithm is None:
+        record.add(
+            losses.DEFAULT_CHOSEN(
+                "",
+                f"ModelArts needs model_algorithm; wrote {DEFAULT_MODEL_ALGORITHM!r}",
+                suggestion="pass --model-algorithm, e.g. image_classification or predict_analysis",
+            )
+        )
+    _put(target, "/model_type", MODELARTS_IMAGE_TYPE)
+    if overrides.image is not None:
+        _put(target, "/swr_location", overrides.image)
+    _apply_pairs(data, record, target, to_eas=False)
+    _check_image(target.get("swr_location"), "/containers/0/image", record, "modelarts")
+    port = overrides.port if overrides.port is not None else record.port
+    if port is not None:
+        _put(target, "/port", port)
+    _state_modelarts_expectations(port, target, record)
+    if "dependencies" in target:
+        record.add(
+            losses.IMAGE_MODEL_DEPENDENCIES(
+                "/containers/0/prepare/pythonRequirements",
+                "ModelArts does not install dependencies for custom-image (Image) models; the "
+                "packages are listed in config.json but will not be installed at start",
+                suggestion="install them in the image (RUN pip install ... in the Dockerfile)",
+            )
+        )
+    _put(target, "/apis", [DEFAULT_API])
+    record.add(
+        losses.DEFAULT_CHOSEN(
+            "",
+            "ModelArts needs an API entry; wrote POST / with JSON request and response",
+            suggestion="edit apis[0] to the path and schema your image serves",
+        )
+    )
+
+
+def _apply_pairs(
+    data: dict[str, Any], record: ConversionRecord, target: dict[str, Any], *, to_eas: bool
+) -> None:
+    for pair in FIELD_PAIRS:
+        source, destination = (pair.modelarts, pair.eas) if to_eas else (pair.eas, pair.modelarts)
+        value = jp.resolve(data, source, _ABSENT)
+        if value is _ABSENT:
+            continue
+        record.consume(source)
+        converted = (pair.to_eas if to_eas else pair.to_modelarts)(value, source, record)
+        if converted is not None:
+            _put(target, destination, converted)
+
+
+def _eas_port(data: dict[str, Any], overrides: Overrides, record: ConversionRecord) -> int | None:
+    """The one documented conflict: ModelArts images listen on 8080, which EAS reserves."""
+    at = "/port" if "port" in data else ""
+    record.consume("/port")
+    if overrides.port is not None:
+        record.add(
+            losses.PORT_OVERRIDDEN(
+                at,
+                f"containers[0].port is {overrides.port} (--port): the image must listen on "
+                f"{overrides.port}, not on ModelArts' {MODELARTS_IMAGE_PORT}",
+                suggestion=f"make the server bind 0.0.0.0:{overrides.port} and rebuild the image",
+            )
+        )
+        return overrides.port
+    port = data.get("port", MODELARTS_IMAGE_PORT)
+    if _is_port(port) and port not in EAS_RESERVED_PORTS:
+        return int(port)
+    if not _is_port(port):
+        record.not_expressible(at, "port is not a port number; dropped")
+        return None
+    record.add(
+        losses.RESERVED_PORT_CONFLICT(
+            at,
+            f"the ModelArts image listens on {port}"
+            + ("" if at else " (ModelArts' custom-image port)")
+            + ", which EAS reserves for its engine (8080 and 9090); no EAS spec can use it",
+            suggestion="make the image listen on another port, e.g. 8000, and pass --port 8000",
+        )
+    )
+    return None
+
+
+def _state_modelarts_expectations(
+    port: int | None, target: dict[str, Any], record: ConversionRecord
+) -> None:
+    at = "/containers/0/port" if record.port is not None else ""
+    if port != MODELARTS_IMAGE_PORT:
+        record.add(
+            losses.MODELARTS_EXPECTATIONS(
+                at,
+                f"ModelArts custom images listen on {MODELARTS_IMAGE_PORT} "
+                "(older regions require it); "
+                + (
+                    f"config.json declares port {port}, which newer ModelArts accepts"
+                    if port is not None
+                    else "the EAS spec names no port, so ModelArts will use 8080"
+                ),
+                suggestion="if your region requires 8080, make the image listen on 8080 "
+                "(--port 8080)",
+            )
+        )
+    if not any(key in target for key in ("health", "readiness_health", "startup_health")):
+        record.add(
+            losses.MODELARTS_EXPECTATIONS(
+                "",
+                "no health check was carried over; ModelArts custom images should answer "
+                "GET /health "
+                'with HTTP 200 {"health": "true"} (needed for rolling upgrades)',
+                suggestion="serve GET /health in the image and add a health_check to the EAS spec",
+            )
+        )
+
+
+def _check_image(image: Any, at: str, record: ConversionRecord, to: str) -> None:
+    if not isinstance(image, str):
+        if to == "eas":
+            record.add(
+                losses.NEEDED_BUT_MISSING(
+                    "",
+                    "EAS needs containers[0].image; config.json names no image (the model was "
+                    "imported from a container image, or uses a built-in engine)",
+                    suggestion="push the image to ACR and pass "
+                    "--image registry-vpc.<region>.aliyuncs.com/<ns>/<name>:<tag>",
+                )
+            )
+        return
+    foreign, home = (_SWR, "Alibaba ACR (a VPC address)") if to == "eas" else (_ACR, "Huawei SWR")
+    if foreign.search(image):
+        record.add(
+            losses.IMAGE_REGISTRY(
+                at if jp.resolve(record.source, at) == image else "",
+                f"the image is in the other cloud's registry; "
+                f"{_PLATFORM_TITLE[to]} pulls from {home}",
+                suggestion="push the image there and pass --image with its new address",
+            )
+        )
+
+
+def _default_name(data: dict[str, Any], record: ConversionRecord) -> str:
+    basis = data.get("model_algorithm") if isinstance(data.get("model_algorithm"), str) else ""
+    name = _NOT_IN_EAS_NAME.sub("_", str(basis).lower()).strip("_")[:63] or "converted_service"
+    if not name[0].isalpha():
+        name = f"svc_{name}"[:63]
+    record.add(
+        losses.DEFAULT_CHOSEN(
+            "", f"EAS needs metadata.name; wrote {name!r}", suggestion="pass --name my_service"
+        )
+    )
+    return name
+
+
+def _default_instance(record: ConversionRecord) -> int:
+    record.add(
+        losses.DEFAULT_CHOSEN(
+            "",
+            f"EAS needs metadata.instance; wrote {DEFAULT_INSTANCE}",
+            suggestion="pass --instance N",
+        )
+    )
+    return DEFAULT_INSTANCE
+
+
+def _check_overrides(overrides: Overrides, to: str) -> None:
+    for item in fields(overrides):
+        value = getattr(overrides, item.name)
+        if value not in (None, ()) and to not in OVERRIDE_TARGETS[item.name]:
+            option = "--" + item.name.replace("_", "-")
+            raise ConversionError(
+                f"{option} does not apply when converting to {to}", hint=f"drop {option}"
+            )
+    if to == "eas" and overrides.port in EAS_RESERVED_PORTS:
+        raise ConversionError(
+            f"--port {overrides.port} is reserved by the EAS engine (8080 and 9090)",
+            hint="make the image listen on another port, e.g. 8000, and pass --port 8000",
+        )
+    if overrides.port is not None and not _is_port(overrides.port):
+        raise ConversionError(f"--port {overrides.port} is not a port (1-65535)")
+    if overrides.command is not None and overrides.script is not None:
+        raise ConversionError(
+            "give --command or --script, not both", hint="use --script for a shell line"
+        )
+
+
+def _is_port(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
+
+
+def _put(document: dict[str, Any], pointer: str, value: Any) -> None:
+    """Set ``value`` at ``pointer``, creating objects (and lists for index tokens) on the way."""
+    tokens = jp.split(pointer)
+    node: Any = document
+    for token, following in itertools.pairwise(tokens):
+        empty: Any = [] if following.isdigit() else {}
+        if isinstance(node, list):
+            while len(node) <= int(token):
+                node.append(empty if len(node) == int(token) else {})
+            node = node[int(token)]
+        else:
+            node = node.setdefault(token, empty)
+    last = tokens[-1]
+    if isinstance(node, list):
+        while len(node) <= int(last):
+            node.append(None)
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def _locate(loaded: LoadedSpec, diagnostic: Diagnostic) -> Diagnostic:
+    if diagnostic.pointer is None:
+        return diagnostic
+    position = loaded.source_map.locate(diagnostic.pointer, diagnostic.anchor)
+    return diagnostic.located(*position) if position else diagnostic
+
+
+# Key order of the output, as users write these files (metadata first in EAS, like seeds/004).
+_ORDER: dict[str, Any] = {
+    "metadata": {"name": None, "instance": None, "cpu": None, "memory": None},
+    "containers": {
+        "image": None,
+        "command": None,
+        "script": None,
+        "port": None,
+        "env": None,
+        "prepare": None,
+        "health_check": None,
+        "readiness_check": None,
+        "startup_check": None,
+    },
+    "model_algorithm": None,
+    "model_type": None,
+    "swr_location": None,
+    "port": None,
+    "apis": None,
+    "dependencies": None,
+    "health": None,
+    "readiness_health": None,
+    "startup_health": None,
+}
+
+
+def _ordered(value: Any, order: Any) -> Any:
+    if isinstance(value, list):
+        return [_ordered(item, order) for item in value]
+    if not isinstance(value, dict) or not isinstance(order, dict):
+        return value
+    keys = [k for k in order if k in value] + [k for k in value if k not in order]
+    return {k: _ordered(value[k], order.get(k)) for k in keys}
+
+
+def _other(platform: str) -> str:
+    return "modelarts" if platform == "eas" else "eas"
+
+
+_PLATFORM_TITLE = {"eas": "an EAS service spec", "modelarts": "a ModelArts config.json"}
+_ABSENT = object()
