@@ -1,0 +1,147 @@
+"""Bytes → text: reading a spec file or stdin, and refusing what is not UTF-8 text.
+
+JSON text exchanged between systems must be UTF-8 (RFC 8259 §8.1) and EAS/ModelArts read
+it so; YAML specs are read the same way. Each refusal is a :class:`SpecError` whose message
+is the one-line cause and whose hint is the fix (issue #2, "Bad input").
+"""
+
+from __future__ import annotations
+
+import codecs
+import sys
+from pathlib import Path
+
+from deploykit.errors import SpecError
+from deploykit.loading.limits import MAX_SPEC_BYTES, describe_size
+from deploykit.loading.source_map import position_of
+
+_UTF8_BOM = codecs.BOM_UTF8
+# Longest first: the UTF-32 LE BOM starts with the UTF-16 LE one.
+_OTHER_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+_SAVE_AS_UTF8 = "save the file as UTF-8 (in most editors: 'Save with encoding' → UTF-8)"
+
+
+def read_file(path: str) -> bytes:
+    """The bytes of ``path``, at most :data:`MAX_SPEC_BYTES` of them."""
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise _too_big(path, size)
+        with file.open("rb") as stream:
+            data = stream.read(MAX_SPEC_BYTES + 1)
+    except FileNotFoundError:
+        raise SpecError(
+            "no such file",
+            path=path,
+            hint="check the path (it is relative to the current directory)",
+        ) from None
+    except IsADirectoryError:
+        raise SpecError(
+            "is a directory, expected a spec file",
+            path=path,
+            hint="name a .json/.yaml file, or pass the directory to validate every spec in it",
+        ) from None
+    except PermissionError:
+        raise SpecError(
+            "permission denied",
+            path=path,
+            hint="make the file readable by this user (e.g. chmod a+r), or run as its owner",
+        ) from None
+    except OSError as err:
+        raise SpecError(
+            f"cannot read the file: {err.strerror or err}",
+            path=path,
+            hint="check that the path is a regular, readable file",
+        ) from None
+    if len(data) > MAX_SPEC_BYTES:  # grew while we read it, or a special file
+        raise _too_big(path, len(data))
+    return data
+
+
+def read_stdin(display_path: str) -> bytes:
+    """Standard input as bytes, bounded like a file."""
+    data = sys.stdin.buffer.read(MAX_SPEC_BYTES + 1)
+    if len(data) > MAX_SPEC_BYTES:
+        raise _too_big(display_path, len(data))
+    return data
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 ``data`` as text without its BOM, or a SpecError saying what it is instead."""
+    for bom, encoding in _OTHER_BOMS:
+        if data.startswith(bom):
+            raise SpecError(
+                f"file is {encoding}-encoded (it starts with a {encoding} byte-order mark)",
+                path=path,
+                hint=_SAVE_AS_UTF8,
+            )
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise _binary(data, nul, path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise _not_utf8(data, err, path) from None
+    check_not_empty(text, path)
+    return text
+
+
+def strip_bom(text: str) -> str:
+    """Text handed over as ``str`` may still carry a decoded BOM (U+FEFF)."""
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def check_not_empty(text: str, path: str) -> None:
+    if not text.strip():
+        raise SpecError(
+            "file is empty" if not text else "file holds only whitespace",
+            path=path,
+            hint="write the service spec into it (see examples/), or remove the file",
+        )
+
+
+def _binary(data: bytes, nul: int, path: str) -> SpecError:
+    # UTF-16 without a BOM: ASCII text with a NUL after (LE) or before (BE) every character.
+    head = data[:64]
+    if len(head) >= 4 and (
+        head[1::2].count(0) == len(head[1::2]) or head[0::2].count(0) == len(head[0::2])
+    ):
+        return SpecError(
+            "file looks UTF-16-encoded (a NUL byte after every character)",
+            path=path,
+            hint=_SAVE_AS_UTF8,
+        )
+    return SpecError(
+        f"file is binary, not a text spec (NUL byte at offset {nul})",
+        path=path,
+        hint="name the JSON or YAML spec; images and archives are checked with --platform image",
+    )
+
+
+def _not_utf8(data: bytes, err: UnicodeDecodeError, path: str) -> SpecError:
+    # Everything before the first bad byte decodes; its length in characters gives the column.
+    prefix = data[: err.start].decode("utf-8")
+    line, column = position_of(prefix, len(prefix))
+    return SpecError(
+        f"not valid UTF-8: byte 0x{data[err.start]:02X} at offset {err.start}",
+        path=path,
+        line=line,
+        column=column,
+        hint=f"{_SAVE_AS_UTF8}; the file may be Latin-1, GBK or Shift-JIS",
+    )
+
+
+def _too_big(path: str, size: int) -> SpecError:
+    return SpecError(
+        f"file is too large ({describe_size(size)}; the limit is {describe_size(MAX_SPEC_BYTES)})",
+        path=path,
+        hint="a service spec is a few KiB: check that this is the right file",
+    )

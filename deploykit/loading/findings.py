@@ -1,0 +1,54 @@
+"""DK0xx: findings about the input file itself, before any platform's rules run.
+
+Declared here, with the code that detects them; ``deploykit rules`` lists them with the rest.
+"""
+
+from __future__ import annotations
+
+from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.rules.registry import rule
+
+UNREADABLE = rule(
+    "DK001",
+    Severity.ERROR,
+    "any",
+    "file cannot be read or parsed (missing, unreadable, not UTF-8, broken JSON/YAML, too large)",
+    source="issue #2 'Bad input'; RFC 8259 §8.1 (JSON text is UTF-8)",
+)
+
+# An error: a file we cannot attribute to a platform was not checked at all, and calling it
+# valid would be a silent pass. `--platform` settles it.
+UNKNOWN_PLATFORM = rule(
+    "DK002",
+    Severity.ERROR,
+    "any",
+    "cannot tell which platform the spec is for (EAS or ModelArts)",
+    source="PRODUCT.md 'Command-line contract' (platform detection); reference/eas.md §1.1",
+)
+
+# A warning, not an error: JSON parsers (Python's json, Go's encoding/json) keep the last
+# value without a word, so the platform accepts the file and deploys it with the later
+# value; but the earlier value is silently lost, which is almost never what the author
+# meant. RFC 8259 §4: names "SHOULD be unique". `--strict` makes it an error.
+DUPLICATE_KEY = rule(
+    "DK003",
+    Severity.WARNING,
+    "any",
+    "the same key appears twice in one object; only the last value is used",
+    source="RFC 8259 §4; PyYAML and Python json keep the last value silently",
+)
+
+
+def duplicate_key(pointer: str, key: str, position: tuple[int, int], first_line: int) -> Diagnostic:
+    """A DK003 placed on the later key, naming the line of the earlier one (whose value is
+    lost). Only the key is named: the value may be a secret such as ``dockerAuth``."""
+    line, column = position
+    return DUPLICATE_KEY(
+        pointer,
+        f"duplicate key `{key}` (first on line {first_line}): only this later value is used, "
+        f"the earlier one is silently ignored",
+        suggestion=f"keep one `{key}` entry: delete or merge the other",
+        anchor="key",
+        line=line,
+        column=column,
+    )

@@ -1,0 +1,108 @@
+"""JSON specs: parsed by the C ``json`` module, positions indexed only when needed.
+
+Loading must cost about what ``json.loads`` costs (issue #2, "Speed": a 10,000-file corpus
+within 3x of a read-and-``json.loads`` loop). So the hot path is one ``json.loads`` with a
+tiny ``object_pairs_hook`` that only notices duplicate keys; the positional scanner runs when
+a diagnostic needs a position, or when there are duplicates to place, or when the nesting
+limit is exceeded. JSON is never handed to a YAML parser: tab-indented JSON is valid JSON
+and invalid YAML.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from deploykit.diagnostics import Diagnostic
+from deploykit.errors import SpecError
+from deploykit.loading.findings import duplicate_key
+from deploykit.loading.json_scanner import deepest_offset, literal_offset, scan, scan_entries
+from deploykit.loading.limits import MAX_DEPTH
+from deploykit.loading.source_map import SourceMap, TextPositions, position_of
+from deploykit.loading.syntax_errors import json_syntax_error
+from deploykit.pointer import split
+
+
+class _NonStandardNumber(ValueError):
+    """``NaN``/``Infinity``: Python's json accepts them, RFC 8259 and the platforms do not."""
+
+    def __init__(self, literal: str) -> None:
+        super().__init__(literal)
+        self.literal = literal
+
+
+def _reject_constant(literal: str) -> Any:
+    raise _NonStandardNumber(literal)
+
+
+def load_json(text: str, path: str) -> tuple[Any, SourceMap, tuple[Diagnostic, ...]]:
+    """(data, source map, loading findings) of one JSON text, or a SpecError."""
+    duplicated: list[bool] = []
+
+    def pairs_to_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        members = dict(pairs)
+        if len(members) != len(pairs):
+            duplicated.append(True)
+        return members
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_to_dict, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        raise json_syntax_error(text, err, path) from None
+    except _NonStandardNumber as err:
+        raise _non_standard(text, err.literal, path) from None
+    except RecursionError:
+        raise _too_deep(text, path) from None
+    # Nesting can only exceed the limit if the text has that many brackets; counting them
+    # in C keeps the check free for ordinary files.
+    if text.count("{") + text.count("[") > MAX_DEPTH and _depth_exceeds(data, MAX_DEPTH):
+        raise _too_deep(text, path)
+    if not duplicated:
+        return data, SourceMap(text, scan_entries), ()
+    scanned = scan(text)
+    positions = TextPositions(text)
+    findings = tuple(
+        duplicate_key(
+            dup.pointer,
+            split(dup.pointer)[-1],
+            positions.position(dup.offset),
+            positions.position(dup.first_offset)[0],
+        )
+        for dup in scanned.duplicates
+    )
+    return data, SourceMap(text, scanned.entries), findings
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False
+
+
+def _too_deep(text: str, path: str) -> SpecError:
+    offset = deepest_offset(text, MAX_DEPTH)
+    line, column = position_of(text, offset) if offset is not None else (None, None)
+    return SpecError(
+        f"nested deeper than {MAX_DEPTH} levels of objects and arrays",
+        path=path,
+        line=line,
+        column=column,
+        hint="a service spec is a few levels deep: check that this is the right file",
+    )
+
+
+def _non_standard(text: str, literal: str, path: str) -> SpecError:
+    offset = literal_offset(text, literal)
+    line, column = position_of(text, offset) if offset is not None else (None, None)
+    return SpecError(
+        f"invalid JSON: `{literal}` is not a JSON number",
+        path=path,
+        line=line,
+        column=column,
+        hint="use a finite number, or null",
+    )

@@ -1,0 +1,94 @@
+"""SourceMap: JSON pointer → 1-based (line, column) in the text the user wrote.
+
+Positions are kept as character offsets and turned into line/column only when asked, so a
+file nobody asks about costs nothing: for JSON the whole index is built on the first
+``locate()`` (most valid files never need it; issue #2, "Speed"). Lines end at ``\\n``,
+``\\r\\n`` or a lone ``\\r``, as editors count them; columns count characters (a tab is one
+column, ``é`` is one column), and a UTF-8 BOM is not part of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from typing import Literal
+
+# pointer → (offset of the member's key or -1 when it has none, offset of the value)
+Entries = dict[str, tuple[int, int]]
+
+NO_KEY = -1
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+class TextPositions:
+    """Character offset → (line, column), both 1-based, over one text."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
+def position_of(text: str, offset: int) -> tuple[int, int]:
+    """One-off conversion, for error messages (no index is kept)."""
+    return TextPositions(text[:offset]).position(offset)
+
+
+class SourceMap:
+    """Where each value (and each object member's key) of a loaded spec is written.
+
+    ``entries`` is either the finished index or a function that builds it on first use.
+    """
+
+    __slots__ = ("_build", "_entries", "_positions", "_text")
+
+    def __init__(self, text: str, entries: Entries | Callable[[str], Entries]) -> None:
+        self._text = text
+        self._positions: TextPositions | None = None
+        if callable(entries):
+            self._entries: Entries | None = None
+            self._build: Callable[[str], Entries] | None = entries
+        else:
+            self._entries = entries
+            self._build = None
+
+    def locate(
+        self, pointer: str, anchor: Literal["value", "key"] = "value"
+    ) -> tuple[int, int] | None:
+        """The position of ``pointer``'s value, or of its key with ``anchor="key"``.
+
+        A pointer that names nothing in the file (a missing required key, a default filled
+        in by a model) falls back to the nearest ancestor that exists, at that ancestor's
+        key when it has one: ``/metadata/name`` missing points at ``"metadata"``.
+        ``None`` only for a malformed pointer.
+        """
+        if pointer and not pointer.startswith("/"):
+            return None
+        entries = self._index()
+        wanted = pointer
+        while wanted not in entries:
+            if not wanted:
+                return None
+            wanted = wanted.rsplit("/", 1)[0]
+        key, value = entries[wanted]
+        exact = wanted == pointer
+        use_key = key != NO_KEY and (anchor == "key" or not exact)
+        return self._position(key if use_key else value)
+
+    def _index(self) -> Entries:
+        if self._entries is None:
+            assert self._build is not None
+            self._entries = self._build(self._text)
+            self._build = None
+        return self._entries
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        if self._positions is None:
+            self._positions = TextPositions(self._text)
+        return self._positions.position(offset)
