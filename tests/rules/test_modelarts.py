@@ -245,3 +245,24 @@ def test_swr_location_on_an_engine_model_is_flagged() -> None:
     image = copy.deepcopy(load("config.json"))
     image["swr_location"] = data["swr_location"]
     assert "MA106" not in rules(image)
+
+
+# --- through the validate pipeline ------------------------------------------------------------
+
+
+def test_examples_directory_validates_without_errors_and_locates_findings() -> None:
+    from deploykit.validate import validate_paths
+
+    report = validate_paths([str(EXAMPLES)])
+    assert {f.platform for f in report.files} == {"modelarts"}
+    assert len(report.files) == len(OFFICIAL) + 1
+    assert report.errors == 0
+    (typo,) = [
+        d
+        for f in report.files
+        if f.path.endswith("official-custom-dependency.json")
+        for d in f.diagnostics
+        if d.rule == "MA001"
+    ]
+    # `"procotol": "http"` is on line 2; the column points at the misspelled key.
+    assert (typo.line, typo.column) == (2, 12)
