@@ -50,6 +50,9 @@ ENGINES: tuple[Engine, ...] = (
     Engine("AutoModel", (EX_OLD,), note="2018 documents only"),
 )
 
+# Documents from 2021 on; an engine none of them lists is out of date (MA102).
+CURRENT_SOURCES = frozenset({CN21_CFG, CN21_API, TF_PROVIDER, MA_SDK, OTC_API})
+
 # The custom-image engine: the value the custom-image rules key on (reference §1.2).
 IMAGE = "Image"
 
@@ -103,7 +106,7 @@ def is_known_runtime(engine: str, runtime: str) -> bool:
     return runtime in known_runtimes(engine) or UNIFIED_RUNTIME.match(runtime) is not None
 
 
-def engine_versions(name: str) -> str:
-    """The documents that list engine ``name``, for a message ("listed in ...")."""
+def is_current(name: str) -> bool:
+    """True when a 2021-or-later document lists engine ``name``."""
     engine = ENGINES_BY_NAME.get(name)
-    return ", ".join(engine.sources) if engine else ""
+    return engine is not None and not CURRENT_SOURCES.isdisjoint(engine.sources)

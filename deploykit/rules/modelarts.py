@@ -25,8 +25,10 @@ from deploykit.models.modelarts import (
 )
 from deploykit.models.modelarts_engines import (
     ENGINES,
+    ENGINES_BY_NAME,
     IMAGE,
-    engine_versions,
+    RUNTIMES_2021,
+    is_current,
     is_known_runtime,
     known_runtimes,
 )
@@ -35,7 +37,7 @@ from deploykit.rules.modelarts_dependencies import check_dependencies
 from deploykit.rules.modelarts_fields import is_image, suggestion_for, text
 from deploykit.rules.modelarts_health import check_health
 from deploykit.rules.registry import rule
-from deploykit.rules.shape import ShapeRules, check_shape, field_path
+from deploykit.rules.shape import ShapeRules, check_shape, closest, field_path
 
 # seeds/002, seeds/003 and reference §2.1 (CN21, OTC 2022 & 2025): "the external service port
 # of the image must be 8080". Newer Huawei docs make the port configurable (console default
@@ -76,7 +78,7 @@ ALGORITHM = rule(
 )
 ENGINE = rule(
     "MA102", Severity.WARNING, "modelarts",
-    "model_type is not an engine any documentation version lists (did you mean ...?)",
+    "model_type is not an engine a current documentation version lists (did you mean ...?)",
     source="reference/modelarts.md §1.7",
 )
 RUNTIME = rule(
@@ -165,9 +167,21 @@ def _engine_and_runtime(data: dict[str, Any]) -> list[Diagnostic]:
                 suggestion=suggestion_for(engine, names, "engines"),
             )
         )
+    elif engine is not None and not is_current(engine):
+        sources = ", ".join(ENGINES_BY_NAME[engine].sources)
+        found.append(
+            ENGINE(
+                "/model_type",
+                f"model_type {engine!r} is listed only in old documentation ({sources}); "
+                "current ModelArts documentation does not offer it",
+                suggestion="choose a current engine, or Image with your own container",
+            )
+        )
     runtime = text(data, "runtime")
     if runtime is None or engine is None:
         return found
+    # A misspelled engine (`Tensorflow`) still tells which runtime table the user meant.
+    engine = engine if engine in names else closest(engine, names) or engine
     if engine == IMAGE:
         found.append(
             RUNTIME(
@@ -181,9 +195,9 @@ def _engine_and_runtime(data: dict[str, Any]) -> list[Diagnostic]:
         found.append(
             RUNTIME(
                 "/runtime",
-                f"runtime {runtime!r} is not documented for {engine} "
-                f"({engine_versions(engine) or 'no runtime list'}); check "
-                "GET /v1/{project_id}/models/ai-engine-runtimes for your region",
+                f"runtime {runtime!r} is not in the {RUNTIMES_2021} for {engine} and not "
+                "a unified name like tensorflow_2.1.0-cuda_10.1-py_3.7-ubuntu_18.04-x86_64; "
+                "check GET /v1/{project_id}/models/ai-engine-runtimes for your region",
                 suggestion=suggestion_for(runtime, documented, f"{engine} runtimes")
                 if documented
                 else "use the runtime name your region lists",

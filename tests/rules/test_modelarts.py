@@ -83,7 +83,7 @@ def test_broken_example_fails_with_every_mistake_at_once() -> None:
     data = json.loads(BROKEN.read_text(encoding="utf-8"))
     errors = {d.rule for d in check(data) if d.severity is Severity.ERROR}
     assert errors == {"MA101", "MA110", "MA120", "MA121", "MA122", "MA124", "MA130", "MA131"}
-    assert {"MA001", "MA102", "MA113", "MA114", "MA115"} <= rules(data)
+    assert {"MA001", "MA102", "MA103", "MA113", "MA114", "MA115"} <= rules(data)
 
 
 # --- shape (MA001–MA004) -------------------------------------------------------------------
@@ -175,6 +175,14 @@ def test_unknown_engine_is_a_warning_with_did_you_mean(written: str, meant: str)
     assert diagnostic.suggestion == f"did you mean {meant!r}?"
 
 
+def test_engine_listed_only_in_2018_documents_is_a_warning() -> None:
+    data = load("official-object-detection.json")
+    data["model_type"] = "AutoModel"
+    (diagnostic,) = [d for d in check(data) if d.rule == "MA102"]
+    assert diagnostic.severity is Severity.WARNING
+    assert "EX-OLD" in diagnostic.message
+
+
 @pytest.mark.parametrize(
     "engine", ["TensorFlow", "MXNet", "Caffe", "Spark_MLlib", "Scikit_Learn", "XGBoost",
                "PyTorch", "MindSpore", "Image", "Template"]
@@ -204,6 +212,14 @@ def test_undocumented_runtime_is_a_warning_with_did_you_mean() -> None:
     (diagnostic,) = [d for d in check(data) if d.rule == "MA103"]
     assert diagnostic.severity is Severity.WARNING
     assert diagnostic.suggestion == "did you mean 'tf1.13-python3.6-cpu'?"
+
+
+def test_runtime_is_checked_against_the_engine_a_misspelling_meant() -> None:
+    data = load("official-object-detection.json")
+    data.update(model_type="Tensorflow", runtime="tf2.1-python3.7")
+    assert "MA103" not in rules(data)
+    data["runtime"] = "python3.8"
+    assert ("MA103", "warning", "/runtime") in found(data)
 
 
 def test_runtime_on_an_image_model_is_flagged_as_ignored() -> None:
