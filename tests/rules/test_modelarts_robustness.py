@@ -21,7 +21,11 @@ from deploykit.rules.modelarts import check
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "modelarts"
 BASES = [
     json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
-    for name in ("config.json", "official-platform-returned.json", "official-custom-dependency.json")
+    for name in (
+        "config.json",
+        "official-platform-returned.json",
+        "official-custom-dependency.json",
+    )
 ]
 
 JSON = st.recursive(
