@@ -1,7 +1,70 @@
-"""Placeholder until the config command group lands."""
+"""``deploykit config``: store an access key, region and endpoint in a profile.
+
+Like ``eascmd config -i AK -k SK -e pai-eas.<region>.aliyuncs.com`` (reference/eas.md §2.1),
+into ``$DEPLOYKIT_CONFIG`` or ``~/.config/deploykit/config.ini`` (mode 0600), one section per
+``--profile``. The secret may be typed at a hidden prompt instead of given on the command line
+(where other users of the machine could see it in the process list).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
+from deploykit.cli import _console
+from deploykit.errors import ConfigError
+
 
 def register(app: typer.Typer) -> None:
-    """Nothing yet."""
+    app.command(name="config")(config)
+
+
+def config(
+    access_key_id: Annotated[
+        str | None, typer.Option("-i", "--access-key-id", help="AccessKey ID")
+    ] = None,
+    access_key_secret: Annotated[
+        str | None,
+        typer.Option("-k", "--access-key-secret", help="AccessKey secret (prompted if omitted)"),
+    ] = None,
+    security_token: Annotated[
+        str | None, typer.Option("-t", "--security-token", help="STS security token")
+    ] = None,
+    region: Annotated[str | None, typer.Option("-r", "--region", help="e.g. cn-shanghai")] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("-e", "--endpoint", help="pai-eas.<region>.aliyuncs.com, a URL, or local"),
+    ] = None,
+    profile: Annotated[str, typer.Option("--profile", help="profile name")] = "default",
+) -> None:
+    """Save credentials, region and endpoint in a profile (like `eascmd config`)."""
+    import sys
+
+    from pydantic import SecretStr
+
+    from deploykit import credentials
+
+    if access_key_id and not access_key_secret and sys.stdin.isatty():
+        access_key_secret = typer.prompt("AccessKey secret", hide_input=True)
+    if access_key_id and not access_key_secret:
+        raise ConfigError(
+            "an AccessKey ID needs its secret",
+            hint="pass -k SECRET, or run `deploykit config -i ID` in a terminal to be asked",
+        )
+    if not any((access_key_id, security_token, region, endpoint)):
+        raise ConfigError(
+            "nothing to save",
+            hint="e.g. deploykit config -i <AccessKeyId> -k <AccessKeySecret> -r cn-shanghai",
+        )
+    path = credentials.config_path()
+    credentials.write_profile(
+        path,
+        profile,
+        access_key_id=access_key_id,
+        access_key_secret=SecretStr(access_key_secret) if access_key_secret else None,
+        security_token=SecretStr(security_token) if security_token else None,
+        region=region,
+        endpoint=endpoint,
+    )
+    _console.out(f"[OK] profile [{profile}] saved in {path}")

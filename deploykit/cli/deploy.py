@@ -1,7 +1,448 @@
-"""Placeholder until the deploy command group lands."""
+"""Deploy commands like eascmd's: create, modify, desc, ls, start, stop, delete, scale, apply, plan.
+
+Each command parses its options, calls the library (``deploykit.deploy``, ``deploykit.clients``)
+and renders: eascmd's text (reference/eas.md §2.3) or, with ``--format json``, one JSON object
+per line (NDJSON events; ``desc``/``ls``/``plan`` print one document). Errors are raised and
+become exit codes in ``app.main`` only. httpx and tenacity are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from deploykit.cli import _console
+from deploykit.cli._exit import ExitCode
+from deploykit.deploy import eascmd_text as eascmd
+from deploykit.errors import ConfigError
+
+if TYPE_CHECKING:
+    from deploykit.clients._retry import RetryableFailure
+    from deploykit.clients._wait import WaitPolicy
+    from deploykit.clients.alibaba.eas import EasClient
+    from deploykit.deploy.apply import Outcome
+
+PlatformOpt = Annotated[str, typer.Option("--platform", help="eas (modelarts: not yet)")]
+ProfileOpt = Annotated[str | None, typer.Option("--profile", help="a `deploykit config` profile")]
+RegionOpt = Annotated[str | None, typer.Option("--region", help="region id, e.g. cn-shanghai")]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option("--endpoint", help="API host or URL, http://127.0.0.1:PORT, or `local`"),
+]
+FormatOpt = Annotated[str, typer.Option("--format", help="text | json (NDJSON events)")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", help="log requests (secrets redacted)")]
+ShowTokenOpt = Annotated[bool, typer.Option("--show-token", help="print the service token")]
+WaitOpt = Annotated[bool, typer.Option("--wait/--no-wait", help="wait for the final state")]
+# reference/eas.md §3.4: Terraform's create timeout is 30 min; finite by default.
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="seconds to wait (exit 5)")]
+FORMATS = ("text", "json")
+
+
+@dataclass(frozen=True)
+class Common:
+    platform: str
+    profile: str | None
+    region: str | None
+    endpoint: str | None
+    fmt: str
+    verbose: bool
+    show_token: bool = False
+
+    @property
+    def json(self) -> bool:
+        return self.fmt == "json"
+
+    def client(self) -> EasClient:
+        from deploykit.deploy.connection import Target, connect
+
+        if self.fmt not in FORMATS:
+            raise ConfigError(f"--format {self.fmt!r} is not one of: {', '.join(FORMATS)}",
+                              hint="use --format text or --format json")
+        return connect(
+            Target(self.platform, self.profile, self.region, self.endpoint),
+            log=_console.note if self.verbose else None,
+            on_retry=_note_retry if self.verbose else None,
+        )
+
+    def emit(self, event: str, text: str | None, **fields: Any) -> None:
+        """One result: an eascmd line in text mode, an NDJSON event in json mode."""
+        if self.json:
+            _console.out(json.dumps({"event": event, **fields}, ensure_ascii=False))
+        elif text is not None:
+            _console.out(text)
+
 
 def register(app: typer.Typer) -> None:
-    """Nothing yet."""
+    for command in (create, modify, desc, ls, start, stop, delete, scale, apply, plan):
+        app.command(name=command.__name__)(command)
+
+
+def create(
+    spec: Annotated[str, typer.Argument(help="EAS service JSON/YAML, as for `eascmd create`")],
+    wait: WaitOpt = True,
+    timeout: TimeoutOpt = 1800.0,
+    platform: PlatformOpt = "eas",
+    profile: ProfileOpt = None,
+    region: RegionOpt = None,
+    endpoint: EndpointOpt = None,
+    fmt: FormatOpt = "text",
+    verbose: VerboseOpt = False,
+    show_token: ShowTokenOpt = False,
+) -> None:
+    """Create a service (validated first), then wait until it is running."""
+    common = Common(platform, profile, region, endpoint, fmt, verbose, show_token)
+    (one,) = _load_or_refuse(common, [spec])
+    client = common.client()
+    ref = client.create(one.data)
+    service = client.find(one.name) or dict(ref.body)
+    _announce(common, "created", ref.request_id or str(service.get("RequestId", "")), service)
+    common.emit("creating", eascmd.ok("Service is now creating"), service=one.name)
+    if wait:
+        _watch(common, client, one.name, "Running", timeout, skip="Creating")
+
+
+def modify(
+    name: Annotated[str, typer.Argument(help="service name")],
+    spec: Annotated[str | None, typer.Option("-s", "--spec", help="JSON/YAML of the keys")] = None,
+    define: Annotated[
+        list[str] | None, typer.Option("-D", help="key=value, e.g. -D metadata.instance=2")
+    ] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="replace the whole config")] = False,
+    wait: WaitOpt = True,
+    timeout: TimeoutOpt = 1800.0,
+    platform: PlatformOpt = "eas",
+    profile: ProfileOpt = None,
+    region: RegionOpt = None,
+    endpoint: EndpointOpt = None,
+    fmt: FormatOpt = "text",
+    verbose: VerboseOpt = False,
+) -> None:
+    """Update a service: merge the given keys (UpdateService), like `eascmd modify`."""
+    from deploykit.deploy.overrides import changes_from, read_partial_spec
+
+    if (spec is None) == (not define):
+        raise ConfigError("give either -s SPEC or -D key=value (one of the two)",
+                          hint="e.g. deploykit modify NAME -D metadata.instance=2")
+    body = read_partial_spec(spec) if spec is not None else changes_from(define or [])
+    common = Common(platform, profile, region, endpoint, fmt, verbose)
+    client = common.client()
+    answer = client.update(name, body, replace=replace)
+    _answered(common, "updating", answer, name)
+    if wait:
+        _watch(common, client, name, "Running", timeout)
+
+
+def desc(
+    name: Annotated[str, typer.Argument(help="service name")],
+    platform: PlatformOpt = "eas",
+    profile: ProfileOpt = None,
+    region: RegionOpt = None,
+    endpoint: EndpointOpt = None,
+    fmt: FormatOpt = "text",
+    verbose: VerboseOpt = False,
+    show_token: ShowTokenOpt = False,
+) -> None:
+    """Describe a service, like `eascmd desc`."""
+    from deploykit.deploy.eascmd_text import desc_table, service_document
+
+    common = Common(platform, profile, region, endpoint, fmt, verbose, show_token)
+    service = common.client().describe(name)
+    if common.json:
+        _console.out(json.dumps(service_document(service, show_token=True), ensure_ascii=False))
+    else:
+        _console.out(desc_table(service, show_token=show_token))
+
+
+def ls(
+    platform: PlatformOpt = "eas",
+    profile: ProfileOpt = None,
+    region: RegionOpt = None,
+    endpoint: EndpointOpt = None,
+    fmt: FormatOpt = "text",
+    verbose: VerboseOpt = False,
+) -> None:
+    """List the services of the region, like `eascmd ls`."""
+    from deploykit.deploy.eascmd_text import ls_table, service_document
+
+    common = Common(platform, profile, region, endpoint, fmt, verbose)
+    services = list(common.client().list_services())
+    if common.json:
+        documents = [service_document(s, show_token=True) for s in services]
+        _console.out(json.dumps({"services": documents}, ensure_ascii=False))
+    else:
+        _console.out(ls_table(services))
+
+
+def start(
+    name: Annotated[str, typer.Argument(help="service name")],
+    wait: WaitOpt = True,
+    timeout: TimeoutOpt = 1800.0,
+    platform: PlatformOpt = "eas",
+    profile: ProfileOpt = None,
+    region: RegionOpt = None,
+    endpoint: EndpointOpt = None,
+    fmt: FormatOpt = "text",
+    verbose: VerboseOpt = False,
+) -> None:
+    """Start a stopped service and wait until it is running."""
+    common = Common(platform, profile, region, endpoint, fmt, verbose)
+    client = common.client()
+    _answered(common, "starting", client.start(name), name)
+    if wait:
+        _watch(common, client, name, "Running", timeout)
+
+
+def stop(
+    name: Annotated[str, typer.Argument(help="service name")],
+    wait: WaitOpt = True,
+    timeout: TimeoutOpt = 1800.0,
+    platform: PlatformOpt = "eas",
+    profile: ProfileOpt = None,
+    region: RegionOpt = None,
+    endpoint: EndpointOpt = None,
+    fmt: FormatOpt = "text",
+    verbose: VerboseOpt = False,
+) -> None:
+    """Stop a service and wait until it is stopped."""
+    common = Common(platform, profile, region, endpoint, fmt, verbose)
+    client = common.client()
+    _answered(common, "stopping", client.stop(name), name)
+    if wait:
+        _watch(common, client, name, "Stopped", timeout)
+
+
+def delete(
+    name: Annotated[str, typer.Argument(help="service name")],
+    yes: Annotated[bool, typer.Option("-y", "--yes", help="do not ask for confirmation")] = False,
+    wait: WaitOpt = True,
+    timeout: TimeoutOpt = 900.0,
+    platform: PlatformOpt = "eas",
+    profile: ProfileOpt = None,
+    region: RegionOpt = None,
+    endpoint: EndpointOpt = None,
+    fmt: FormatOpt = "text",
+    verbose: VerboseOpt = False,
+) -> None:
+    """Delete a service (asks first unless -y) and wait until it is gone."""
+    from deploykit.clients._wait import GONE
+
+    common = Common(platform, profile, region, endpoint, fmt, verbose)
+    client = common.client()
+    if not yes:
+        _confirm_delete(name, client.region)
+    _answered(common, "deleting", client.delete(name), name)
+    if wait:
+        # Terraform's delete timeout is 15 min (reference/eas.md §3.4): the --timeout default.
+        _watch(common, client, name, GONE, timeout)
+
+
+def scale(
+    name: Annotated[str, typer.Argument(help="service name")],
+    instance: Annotated[int, typer.Option("--instance", min=0, help="instances wanted")],
+    wait: WaitOpt = True,
+    timeout: TimeoutOpt = 1800.0,
+    platform: PlatformOpt = "eas",
+    profile: ProfileOpt = None,
+    region: RegionOpt = None,
+    endpoint: EndpointOpt = None,
+    fmt: FormatOpt = "text",
+    verbose: VerboseOpt = False,
+) -> None:
+    """Change the number of instances (ScaleService) and wait until they run."""
+    common = Common(platform, profile, region, endpoint, fmt, verbose)
+    client = common.client()
+    _answered(common, "scaling", client.scale(name, instance), name)
+    if wait:
+        _watch(common, client, name, "Running", timeout)
+
+
+def apply(
+    specs: Annotated[list[str], typer.Argument(help="spec files or directories")],
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
+    wait: WaitOpt = True,
+    timeout: TimeoutOpt = 1800.0,
+    platform: PlatformOpt = "eas",
+    profile: ProfileOpt = None,
+    region: RegionOpt = None,
+    endpoint: EndpointOpt = None,
+    fmt: FormatOpt = "text",
+    verbose: VerboseOpt = False,
+) -> None:
+    """Create or update every service described by SPECS, several at a time."""
+    from deploykit.deploy.apply import apply_many
+
+    common = Common(platform, profile, region, endpoint, fmt, verbose)
+    loaded = _load_or_refuse(common, specs)
+    client = common.client()
+    outcomes = apply_many(
+        client, loaded, concurrency=concurrency, wait=_wait_policy(timeout) if wait else None,
+        on_outcome=lambda outcome: _print_outcome(common, outcome),
+    )
+    failed = [o for o in outcomes if not o.ok]
+    counts = {a: sum(o.action == a for o in outcomes) for a in ("created", "updated", "unchanged")}
+    summary = ", ".join(f"{n} {a}" for a, n in counts.items()) + f", {len(failed)} failed"
+    common.emit("summary", eascmd.ok(f"Applied {len(outcomes)} services: {summary}"),
+                retries=client.stats.retries, failed=len(failed), **counts)
+    first_error = next((o.error for o in failed if o.error is not None), None)
+    if first_error is not None:
+        raise first_error
+
+
+def plan(
+    spec: Annotated[str, typer.Argument(help="spec file")],
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="exit 1 on changes")] = False,
+    platform: PlatformOpt = "eas",
+    profile: ProfileOpt = None,
+    region: RegionOpt = None,
+    endpoint: EndpointOpt = None,
+    fmt: FormatOpt = "text",
+    verbose: VerboseOpt = False,
+) -> None:
+    """Show what `apply` would change in the live service, field by field."""
+    from deploykit.deploy.apply import plan_one
+    from deploykit.deploy.changes import changes_only
+
+    common = Common(platform, profile, region, endpoint, fmt, verbose)
+    (one,) = _load_or_refuse(common, [spec])
+    live, found = plan_one(common.client(), one)
+    changed = changes_only(found)
+    verdict = "create" if live is None else ("update" if changed else "unchanged")
+    if common.json:
+        _console.out(json.dumps({"service": one.name, "action": verdict,
+                                 "changes": [c.as_dict() for c in found]}, ensure_ascii=False))
+    else:
+        for line in _plan_lines(one.name, verdict, found):
+            _console.out(line)
+    if exit_code and verdict != "unchanged":
+        raise SystemExit(ExitCode.FINDINGS)
+
+
+# -- shared steps ------------------------------------------------------------------------
+
+
+def _load_or_refuse(common: Common, paths: list[str]) -> list[Any]:
+    """Validated specs; a spec with errors is shown with its findings and refused (exit 1)."""
+    from deploykit.deploy.specs import load_specs
+    from deploykit.render import render
+
+    if common.platform != "eas":
+        common.client()  # raises the "not supported yet" ConfigError, before reading anything
+    loaded = load_specs(paths)
+    if loaded.refused:
+        _console.note(render(loaded.report, common.fmt).rstrip("\n"))
+        _console.note("error: the spec has errors; nothing was sent (fix them and run again)")
+        raise SystemExit(ExitCode.FINDINGS)
+    return list(loaded.specs)
+
+
+def _announce(common: Common, event: str, request_id: str, service: dict[str, Any]) -> None:
+    from deploykit.deploy.eascmd_text import endpoint_rows, key_value_table, request_id_line
+
+    if common.json:
+        rows = endpoint_rows(service, show_token=True)
+        common.emit(event, None, service=service.get("ServiceName"), request_id=request_id,
+                    **{label.lower().replace(" ", "_"): value for label, value in rows})
+        return
+    _console.out(request_id_line(request_id))
+    table = key_value_table(endpoint_rows(service, show_token=common.show_token))
+    if table:
+        _console.out(table)
+
+
+def _answered(common: Common, event: str, answer: dict[str, Any], name: str) -> None:
+    """``[RequestId]`` then the API's own message (reference/eas.md §3.3 examples)."""
+    from deploykit.deploy.eascmd_text import request_id_line
+
+    request_id = str(answer.get("RequestId") or "")
+    message = str(answer.get("Message") or f"Service [{name}] is {event}")
+    if common.json:
+        common.emit(event, None, service=name, request_id=request_id, message=message)
+    else:
+        _console.out(request_id_line(request_id))
+        _console.out(eascmd.ok(message))
+
+
+# The line eascmd prints when a wait ends (reference/eas.md §2.3 create and delete).
+_DONE_TEXT = {"Running": "Service is running", "Stopped": "Service is stopped",
+              "Deleted": "Service was deleted successfully"}
+
+
+def _watch(
+    common: Common, client: EasClient, name: str, target: str, timeout: float, *, skip: str = ""
+) -> None:
+    """Progress lines on change until ``target``; ``skip`` is a status already announced."""
+    from deploykit.clients._wait import GONE, wait_for
+    from deploykit.deploy.eascmd_text import progress_line
+
+    for progress in wait_for(lambda: client.find(name), target, _wait_policy(timeout)):
+        if progress.status in (skip, target):
+            continue
+        gone = target == GONE
+        line = eascmd.ok("Service is terminating") if gone else progress_line(progress)
+        common.emit("progress", line, service=name, status=progress.status,
+                    total=progress.total, pending=progress.pending, running=progress.running)
+    common.emit(target.lower(), eascmd.ok(_DONE_TEXT[target]), service=name)
+
+
+def _wait_policy(timeout: float) -> WaitPolicy:
+    from deploykit.clients._wait import WaitPolicy
+
+    return WaitPolicy(timeout=timeout)
+
+
+def _print_outcome(common: Common, outcome: Outcome) -> None:
+    if common.json:
+        _console.out(json.dumps(outcome.as_dict(), ensure_ascii=False))
+        return
+    if outcome.ok:
+        rid = f" [RequestId: {outcome.request_id}]" if outcome.request_id else ""
+        _console.out(eascmd.ok(f"Service [{outcome.name}] {outcome.action}{rid}"))
+    else:
+        _console.out(f"[FAILED] Service [{outcome.name}] {outcome.action}: {outcome.error or ''}")
+
+
+def _plan_lines(name: str, verdict: str, found: list[Any]) -> list[str]:
+    marks = {"add": "+", "change": "~", "keep": "="}
+    head = {"create": f"Service [{name}] will be created",
+            "update": f"Service [{name}] will be updated",
+            "unchanged": f"Service [{name}] is up to date"}[verdict]
+    lines = [head]
+    for change in found:
+        if change.kind == "change":
+            detail = f"{_short(change.before)} -> {_short(change.after)}"
+        elif change.kind == "add":
+            detail = _short(change.after)
+        else:
+            detail = "(kept: only in the live service; apply merges, it does not remove)"
+        if verdict != "create" or change.kind != "keep":
+            lines.append(f"  {marks[change.kind]} {change.pointer or '/'}: {detail}")
+    return lines
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _confirm_delete(name: str, region: str) -> None:
+    # reference/eas.md §2.2: eascmd asks exactly this; it has no -y, we add one for scripts.
+    question = f"Are you sure to delete the service [{name}] in [{region}]? [Y/n]"
+    if not sys.stdin.isatty():
+        raise ConfigError(
+            f"refusing to delete [{name}] without confirmation: no terminal to ask on",
+            hint=f"run `deploykit delete {name} -y` to delete without asking",
+        )
+    _console.note(question)
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in ("", "y", "yes"):
+        import click
+
+        raise click.exceptions.Abort()  # app.main: "aborted", exit 130, nothing was sent
+
+
+def _note_retry(failure: RetryableFailure, seconds: float) -> None:
+    _console.note(f"retrying in {seconds:.2f} s after: {failure.error}")

@@ -1,0 +1,148 @@
+"""``apply``: create or update many services at once, each to the state its spec describes.
+
+For each spec: describe the service by name; absent → create it, present → update it with the
+spec (merge semantics, see :mod:`deploykit.deploy.changes`) unless nothing differs. The specs
+run on a thread pool of ``concurrency`` workers sharing one HTTP client; every call is
+retried by the client's policy, and a create is never sent twice (``EasClient.create``).
+
+One service failing does not stop the others; every outcome is reported.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from deploykit.deploy.changes import Change, changes_only, diff, live_config
+from deploykit.errors import DeployKitError
+
+if TYPE_CHECKING:
+    from deploykit.clients._wait import WaitPolicy
+    from deploykit.clients.alibaba.eas import EasClient
+
+CREATED, UPDATED, UNCHANGED, FAILED, CANCELLED = "created", "updated", "unchanged", "failed", (
+    "cancelled"
+)
+
+
+@dataclass(frozen=True)
+class SpecToApply:
+    """A spec already loaded and validated (``deploykit.deploy.specs``)."""
+
+    path: str
+    name: str
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: str
+    name: str
+    action: str  # created | updated | unchanged | failed | cancelled
+    request_id: str = ""
+    changes: tuple[Change, ...] = ()
+    error: DeployKitError | None = None
+    resolved_by_describe: bool = False  # a create whose answer was lost, found by name
+
+    @property
+    def ok(self) -> bool:
+        return self.action in (CREATED, UPDATED, UNCHANGED)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"event": self.action, "service": self.name, "path": self.path}
+        if self.request_id:
+            out["request_id"] = self.request_id
+        if self.changes:
+            out["changes"] = [c.as_dict() for c in self.changes]
+        if self.error is not None:
+            out["error"] = str(self.error)
+            if self.error.hint:
+                out["hint"] = self.error.hint
+        return out
+
+
+@dataclass
+class ApplyRun:
+    """Controls shared with the workers: a cancel flag for Ctrl-C."""
+
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+
+def plan_one(client: EasClient, spec: SpecToApply) -> tuple[dict[str, Any] | None, list[Change]]:
+    """(live service or None, field differences). An absent service: every field is an add."""
+    live = client.find(spec.name)
+    return live, diff(live_config(live) if live else {}, spec.data)
+
+
+def apply_one(
+    client: EasClient, spec: SpecToApply, *, wait: WaitPolicy | None = None
+) -> Outcome:
+    """Create or update one service; with ``wait``, until it is Running. Errors → ``failed``."""
+    try:
+        live, found = plan_one(client, spec)
+        if live is None:
+            ref = client.create(spec.data)
+            outcome = Outcome(spec.path, spec.name, CREATED, ref.request_id,
+                              resolved_by_describe=ref.resolved_by_describe)
+        else:
+            changes = tuple(changes_only(found))
+            if not changes:
+                return Outcome(spec.path, spec.name, UNCHANGED)
+            answer = client.update(spec.name, spec.data)
+            outcome = Outcome(spec.path, spec.name, UPDATED, str(answer.get("RequestId") or ""),
+                              changes)
+        if wait is not None:
+            wait_until(client, spec.name, "Running", wait)
+        return outcome
+    except DeployKitError as err:
+        return Outcome(spec.path, spec.name, FAILED, error=err)
+
+
+def apply_many(
+    client: EasClient,
+    specs: Sequence[SpecToApply],
+    *,
+    concurrency: int = 4,
+    wait: WaitPolicy | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    run: ApplyRun | None = None,
+) -> list[Outcome]:
+    """Apply every spec with up to ``concurrency`` at a time; outcomes in the order given.
+
+    ``on_outcome`` is called (from the calling thread) as each one finishes. When ``run`` is
+    cancelled, specs not yet started end as ``cancelled`` and nothing new is sent.
+    """
+    run = run or ApplyRun()
+
+    def work(spec: SpecToApply) -> Outcome:
+        if run.cancelled.is_set():
+            return Outcome(spec.path, spec.name, CANCELLED)
+        return apply_one(client, spec, wait=wait)
+
+    results: dict[int, Outcome] = {}
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="apply")
+    try:
+        futures = {pool.submit(work, spec): i for i, spec in enumerate(specs)}
+        for future in as_completed(futures):
+            outcome = future.result()
+            results[futures[future]] = outcome
+            if on_outcome is not None:
+                on_outcome(outcome)
+    except BaseException:
+        # Ctrl-C: stop starting new work; calls in flight finish on their own threads.
+        run.cancelled.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [results[i] for i in range(len(specs))]
+
+
+def wait_until(client: EasClient, name: str, target: str, policy: WaitPolicy) -> None:
+    """Wait without reporting progress (apply's workers); raises like ``wait_for``."""
+    from deploykit.clients._wait import wait_for
+
+    for _ in wait_for(lambda: client.find(name), target, policy):
+        pass
