@@ -35,6 +35,8 @@ _SECRET_KEY = re.compile(
     r"auth|passw(or)?d|secret|token|access_?key|decryption_key|credential|\b(ak|sk)\b",
     re.IGNORECASE,
 )
+# The user:password part of a URL (git+https://user:token@host/...).
+_URL_USERINFO = re.compile(r"(?<=//)[^/@\s]+@")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # pydantic error type -> what the platform expects, in JSON words users know.
@@ -118,11 +120,19 @@ def is_secret_key(key: str | int) -> bool:
     return isinstance(key, str) and _SECRET_KEY.search(key) is not None
 
 
+def redact_userinfo(text: str) -> str:
+    """``https://user:token@host/x`` -> ``https://****@host/x``: a URL is echoed, its
+    credentials never are."""
+    return _URL_USERINFO.sub("****@", text)
+
+
 def describe_value(value: Any, *, secret: bool = False) -> str:
     """A short, safe description of a JSON value for a message; a secret is never shown."""
     kind = _json_kind(value)
     if secret or isinstance(value, (dict, list)):
         return kind
+    if isinstance(value, str):
+        value = redact_userinfo(value)
     shown = json.dumps(value, ensure_ascii=False)
     if len(shown) > 40:
         shown = shown[:37] + "..."

@@ -1,0 +1,306 @@
+"""EAS1xx: containers, ports, command vs script, prepare, health checks.
+
+Facts are tables at the top, each citing its source; the checks below only read them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from deploykit import pointer as jp
+from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.models.eas import EasService
+from deploykit.models.eas_containers import Container, Probe
+from deploykit.rules.registry import Rule, rule
+from deploykit.rules.shape import field_path, redact_userinfo
+
+# seeds/004: "EASエンジンはこれらのポートでリッスンするため、ポート8080とポート9090を
+# 指定しないでください" (the EAS engine listens on 8080 and 9090); the PAI SDK refuses the same list
+# (pai/model/_model.py `_RESERVED_PORTS = [8080, 9090]`, reference/eas.md §0.2).
+RESERVED_PORTS = frozenset({8080, 9090})
+# The port the PAI SDK and seeds/004's examples listen on (reference/eas.md §0.3).
+SUGGESTED_PORT = 8000
+TCP_PORTS = range(1, 65536)
+
+# reference/eas.md §1.11: a probe is one of these kinds (Kubernetes probe handlers).
+PROBE_KINDS = ("http_get", "tcp_socket", "exec")
+# Lowest allowed value of each probe setting. EAS uses Kubernetes probes (§1.11), and the
+# Kubernetes API refuses thresholds and periods below 1 and negative delays.
+PROBE_MINIMUMS = {
+    "initial_delay_seconds": 0,
+    "period_seconds": 1,
+    "timeout_seconds": 1,
+    "success_threshold": 1,
+    "failure_threshold": 1,
+}
+
+# reference/eas.md §1.5, seeds/004: `command` runs one command with no shell ("cd xxx &&
+# python app.py" is not supported, use `script`). Text in quotes is an argument, not syntax.
+_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
+_SHELL_SYNTAX = re.compile(r"&&|\|\||[;|<>`]|\$\(")
+
+RESERVED_PORT = rule(
+    "EAS101", Severity.ERROR, "eas", "container port is reserved by the EAS engine (8080, 9090)",
+    source="seeds/004; reference/eas.md §0.2, §1.5",
+)
+RESERVED_PROBE_PORT = rule(
+    "EAS102", Severity.ERROR, "eas", "health-check port is reserved by the EAS engine (8080, 9090)",
+    source="seeds/004; reference/eas.md §1.5",
+)
+PORT_RANGE = rule(
+    "EAS103", Severity.ERROR, "eas", "port is not between 1 and 65535",
+    source="RFC 793 (TCP port numbers)",
+)
+NO_COMMAND = rule(
+    "EAS104", Severity.ERROR, "eas", "container has neither `command` nor `script`",
+    source="seeds/004; reference/eas.md §1.5 (one of the two is required)",
+)
+COMMAND_AND_SCRIPT = rule(
+    "EAS105", Severity.WARNING, "eas",
+    "container has both `command` and `script` (the docs do not say which wins)",
+    source="reference/eas.md §1.5 (exclusivity not stated: a guess, hence a warning)",
+)
+SHELL_IN_COMMAND = rule(
+    "EAS106", Severity.ERROR, "eas", "`command` uses shell syntax; EAS runs it without a shell",
+    source="seeds/004; reference/eas.md §1.5",
+)
+BAD_REQUIREMENT = rule(
+    "EAS107", Severity.ERROR, "eas",
+    "prepare.pythonRequirements entry is not a valid requirement (a pip option is a warning)",
+    source="seeds/004 (pip specs such as numpy==1.16.4); PEP 508",
+)
+RELATIVE_REQUIREMENTS_PATH = rule(
+    "EAS108", Severity.WARNING, "eas", "prepare.pythonRequirementsPath is not an absolute path",
+    source="seeds/004 (e.g. /data_oss/requirements.txt); relative paths are undocumented",
+)
+PROBE_KIND = rule(
+    "EAS109", Severity.ERROR, "eas", "health check does not set exactly one probe kind",
+    source="reference/eas.md §1.11 (http_get, tcp_socket, exec)",
+)
+PROBE_SETTING = rule(
+    "EAS110", Severity.ERROR, "eas",
+    "health-check threshold or period below 1, or a negative delay",
+    source="reference/eas.md §1.11 (Kubernetes probes)",
+)
+PROBE_PATH = rule(
+    "EAS111", Severity.ERROR, "eas", "health-check http_get.path does not start with `/`",
+    source="reference/eas.md §1.11; seeds/004 example path \"/\"",
+)
+PROBE_PORT_MISMATCH = rule(
+    "EAS112", Severity.WARNING, "eas", "health-check port differs from the container port",
+    source="seeds/004 (the example probes the container port)",
+)
+PROBE_TIMEOUT = rule(
+    "EAS113", Severity.WARNING, "eas", "health-check timeout_seconds is above period_seconds",
+    source="seeds/004 (defaults: period 3 s, timeout 1 s)",
+)
+NO_IMAGE = rule(
+    "EAS114", Severity.ERROR, "eas", "container has no `image`",
+    source="reference/eas.md §1.5 (image: required when deploying by image)",
+)
+ENV_WITHOUT_NAME = rule(
+    "EAS115", Severity.ERROR, "eas", "environment variable has no `name`",
+    source="reference/eas.md §1.5 (env is a list of {name, value})",
+)
+DUPLICATE_ENV = rule(
+    "EAS116", Severity.WARNING, "eas", "environment variable is set twice in one container",
+    source="reference/eas.md §1.5 (which one wins is undocumented)",
+)
+
+
+def check_containers(service: EasService) -> Iterator[Diagnostic]:
+    """Every EAS1xx finding about the service's containers."""
+    for index, container in enumerate(service.containers or []):
+        at = jp.join("containers", index)
+        yield from _image(container, at)
+        yield from _port(
+            container.port,
+            jp.child(at, "port"),
+            RESERVED_PORT,
+            f"listen on another port, e.g. {SUGGESTED_PORT}",
+        )
+        yield from _command(container, at)
+        yield from _prepare(container, at)
+        yield from _env(container, at)
+        for key, probe in container.probes().items():
+            yield from _probe(probe, container.port, jp.child(at, key))
+
+
+def _image(container: Container, at: str) -> Iterator[Diagnostic]:
+    if not container.image:
+        yield NO_IMAGE(
+            at,
+            f"{field_path(at)} has no `image`",
+            suggestion="set `image`, e.g. registry-vpc.cn-shanghai.aliyuncs.com/<ns>/<repo>:<tag>",
+        )
+
+
+def _port(port: int | None, at: str, reserved: Rule, fix: str) -> Iterator[Diagnostic]:
+    if port is None:
+        return
+    if port not in TCP_PORTS:
+        yield PORT_RANGE(
+            at,
+            f"{field_path(at)} {port} is not a TCP port",
+            suggestion=f"use a port between 1 and 65535, e.g. {SUGGESTED_PORT}",
+        )
+    elif port in RESERVED_PORTS:
+        yield reserved(at, f"{field_path(at)} {port} is reserved by the EAS engine", suggestion=fix)
+
+
+def _command(container: Container, at: str) -> Iterator[Diagnostic]:
+    if container.command is None and container.script is None:
+        yield NO_COMMAND(
+            at,
+            f"{field_path(at)} has neither `command` nor `script`; EAS needs one to start it",
+            suggestion="add `command` for one command, or `script` for a shell script",
+        )
+    elif container.command is not None and container.script is not None:
+        yield COMMAND_AND_SCRIPT(
+            jp.child(at, "script"),
+            f"{field_path(at)} sets both `command` and `script`; the docs ask for one of them",
+            suggestion="keep only one: `script` if it needs a shell, else `command`",
+        )
+    if container.command is not None and _has_shell_syntax(container.command):
+        where = jp.child(at, "command")
+        yield SHELL_IN_COMMAND(
+            where,
+            f"{field_path(where)} uses shell syntax (&&, ;, |, redirects), "
+            "but EAS runs `command` as a single command without a shell",
+            suggestion="move it to `script`, which runs in a shell (lines separated by \\n or ;)",
+        )
+
+
+def _has_shell_syntax(command: str) -> bool:
+    return _SHELL_SYNTAX.search(_QUOTED.sub("", command)) is not None
+
+
+def _prepare(container: Container, at: str) -> Iterator[Diagnostic]:
+    prepare = container.prepare
+    if prepare is None:
+        return
+    for index, entry in enumerate(prepare.python_requirements or []):
+        where = jp.child(at, "prepare", "pythonRequirements", index)
+        problem = _requirement_problem(entry)
+        if problem is not None:
+            yield _bad_requirement(entry, where, problem)
+    path = prepare.python_requirements_path
+    if path is not None and not path.startswith("/"):
+        where = jp.child(at, "prepare", "pythonRequirementsPath")
+        yield RELATIVE_REQUIREMENTS_PATH(
+            where,
+            f"{field_path(where)} `{path}` is not absolute; EAS documents only absolute paths "
+            "in the image or a mounted storage",
+            suggestion=f"use an absolute path, e.g. /{path.lstrip('./')}",
+        )
+
+
+def _requirement_problem(entry: str) -> str | None:
+    try:
+        Requirement(entry)
+    except InvalidRequirement as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
+def _bad_requirement(entry: str, where: str, problem: str) -> Diagnostic:
+    shown = redact_userinfo(entry)
+    if entry.lstrip().startswith("-"):
+        # A pip option ("--extra-index-url ...") is fine in requirements.txt; whether EAS
+        # passes list entries to pip as options is undocumented, so warn, not fail.
+        return BAD_REQUIREMENT(
+            where,
+            f"{field_path(where)} `{shown}` is a pip option, not a requirement; "
+            "EAS does not document options in pythonRequirements",
+            suggestion="put options in a requirements.txt and use pythonRequirementsPath",
+            severity=Severity.WARNING,
+        )
+    fix = "write a pip requirement such as numpy==1.16.4"
+    pinned = re.fullmatch(r"\s*([A-Za-z0-9._-]+)\s*=\s*([^=\s]+)\s*", entry)
+    if pinned:
+        fix = f"pin with `==`: {pinned.group(1)}=={pinned.group(2)}"
+    return BAD_REQUIREMENT(
+        where,
+        f"{field_path(where)} `{shown}` is not a valid requirement ({problem})",
+        suggestion=fix,
+    )
+
+
+def _env(container: Container, at: str) -> Iterator[Diagnostic]:
+    seen: set[str] = set()
+    for index, variable in enumerate(container.env or []):
+        where = jp.child(at, "env", index)
+        if not variable.name:
+            yield ENV_WITHOUT_NAME(
+                where,
+                f"{field_path(where)} has no `name`",
+                suggestion='write it as {"name": "VAR_NAME", "value": "..."}',
+            )
+        elif variable.name in seen:
+            yield DUPLICATE_ENV(
+                jp.child(where, "name"),
+                f"{field_path(where)} sets `{variable.name}` again",
+                suggestion="keep one entry per variable",
+            )
+        else:
+            seen.add(variable.name)
+
+
+def _probe(probe: Probe, container_port: int | None, at: str) -> Iterator[Diagnostic]:
+    kinds = [kind for kind in PROBE_KINDS if getattr(probe, kind) is not None]
+    if len(kinds) != 1:
+        found = ", ".join(f"`{k}`" for k in kinds) or "none"
+        yield PROBE_KIND(
+            at,
+            f"{field_path(at)} must set exactly one of http_get, tcp_socket, exec (found {found})",
+            suggestion='e.g. "http_get": {"path": "/health", "port": 8000}',
+        )
+    for setting, minimum in PROBE_MINIMUMS.items():
+        value = getattr(probe, setting)
+        if value is not None and value < minimum:
+            where = jp.child(at, setting)
+            yield PROBE_SETTING(
+                where,
+                f"{field_path(where)} is {value}; it must be at least {minimum}",
+                suggestion=f"set it to {minimum} or more",
+            )
+    timeout, period = probe.timeout_seconds, probe.period_seconds
+    if timeout is not None and period is not None and timeout > period:
+        where = jp.child(at, "timeout_seconds")
+        yield PROBE_TIMEOUT(
+            where,
+            f"{field_path(where)} {timeout} is above period_seconds {period}: "
+            "a slow check overlaps the next one",
+            suggestion="make timeout_seconds at most period_seconds",
+        )
+    if probe.http_get is not None:
+        yield from _probe_port(probe.http_get.port, container_port, jp.child(at, "http_get"))
+        path = probe.http_get.path
+        if path is not None and not path.startswith("/"):
+            where = jp.child(at, "http_get", "path")
+            yield PROBE_PATH(
+                where,
+                f"{field_path(where)} `{path}` must start with `/`",
+                suggestion=f"write /{path}",
+            )
+    if probe.tcp_socket is not None:
+        yield from _probe_port(probe.tcp_socket.port, container_port, jp.child(at, "tcp_socket"))
+
+
+def _probe_port(port: int | None, container_port: int | None, at: str) -> Iterator[Diagnostic]:
+    where = jp.child(at, "port")
+    yield from _port(
+        port, where, RESERVED_PROBE_PORT, "probe the port your server listens on, not the engine's"
+    )
+    if port is None or container_port is None or port == container_port:
+        return
+    if port in TCP_PORTS and port not in RESERVED_PORTS:  # else reported above
+        yield PROBE_PORT_MISMATCH(
+            where,
+            f"{field_path(where)} {port} is not the container port {container_port}; "
+            "the probe would check a port the server may not listen on",
+            suggestion=f"probe port {container_port}",
+        )

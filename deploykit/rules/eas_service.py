@@ -1,0 +1,430 @@
+"""EAS2xx: service name, metadata and resources, images and registry auth, storage,
+processors, autoscaler, networking.
+
+Facts are tables at the top, each citing its source; the checks below only read them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from deploykit import pointer as jp
+from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.models.eas import EasService, Metadata
+from deploykit.models.eas_containers import StorageItem
+from deploykit.rules.registry import rule
+from deploykit.rules.shape import field_path, redact_userinfo
+
+# Service names: lowercase letters, digits, underscore. NOT official (the docs say only
+# "unique within the same region"): aigc-apps/PAI-RAG docs/eas_deploy_deepseek.md
+# ("只能使用小写字母+数字+下划线组成") and the aiops skill (`^[a-z0-9_]+$`, 3-63 chars),
+# reference/eas.md §1.12. Hence a warning that states its source.
+NAME_PATTERN = re.compile(r"^[a-z0-9_]{3,63}$")
+# Memory is an integer in MB: "4096 means 4 GB" (reference/eas.md §1.2). No model server
+# runs in under 128 MB, so a smaller number was almost surely meant as GB.
+MEMORY_FLOOR_MB = 128
+# metadata.cuda: the versions the official page lists (reference/eas.md §1.2).
+CUDA_VERSIONS = frozenset({"8.0", "9.0", "10.0", "10.1", "10.2", "11.0", "11.1", "11.2"})
+# The aiops skill says NLB listeners cannot use 8080 (reference/eas.md §1.6).
+NLB_RESERVED_PORTS = frozenset({8080})
+# processor_type -> the key that type requires (reference/eas.md §1.1, §1.12).
+PROCESSOR_REQUIRES = {
+    "cpp": "processor_entry",
+    "python": "processor_entry",
+    "java": "processor_mainclass",
+}
+
+# seeds/004: EAS has no internet access by default; Container Registry images must use the
+# region's VPC address (registry-vpc.cn-shanghai.aliyuncs.com). Internet registries:
+INTERNET_REGISTRIES = frozenset({
+    "docker.io", "index.docker.io", "registry-1.docker.io", "ghcr.io", "quay.io", "gcr.io",
+    "nvcr.io", "registry.k8s.io", "public.ecr.aws", "mcr.microsoft.com",
+})  # fmt: skip
+# Container Registry public-network addresses and the VPC address to use instead (seeds/004;
+# Enterprise Edition instances follow the same "-vpc" pattern, reference/eas.md §1.5).
+ACR_PUBLIC_TO_VPC = (
+    (re.compile(r"^registry\.([a-z0-9-]+)\.aliyuncs\.com$"), r"registry-vpc.\1.aliyuncs.com"),
+    (
+        re.compile(r"^([a-z0-9-]+)-registry\.([a-z0-9-]+)\.cr\.aliyuncs\.com$"),
+        r"\1-registry-vpc.\2.cr.aliyuncs.com",
+    ),
+)
+# The same account pulls Container Registry images with no dockerAuth (seeds/004).
+ALIBABA_REGISTRY_SUFFIX = ".aliyuncs.com"
+
+NO_NAME = rule(
+    "EAS201", Severity.ERROR, "eas", "the service has no name",
+    source="reference/eas.md §1.2, §3.6 (CreateService: 409 \"Service name is empty\")",
+)
+NAME_FORMAT = rule(
+    "EAS202", Severity.WARNING, "eas",
+    "service name is not 3-63 lowercase letters, digits and underscores",
+    source="reference/eas.md §1.12 (PAI-RAG docs, aiops skill; not official)",
+)
+NEGATIVE_RESOURCE = rule(
+    "EAS203", Severity.ERROR, "eas", "metadata instance, cpu, memory or gpu is negative",
+    source="reference/eas.md §1.2",
+)
+MEMORY_UNIT = rule(
+    "EAS204", Severity.WARNING, "eas", "metadata.memory looks like GB; it is in MB",
+    source="reference/eas.md §1.2 (memory: integer, MB; 4096 = 4 GB)",
+)
+DOCKER_AUTH = rule(
+    "EAS205", Severity.ERROR, "eas",
+    "dockerAuth is not base64 of `username:password` (a masked value is a warning)",
+    source="seeds/004; reference/eas.md §0.4",
+)
+PUBLIC_IMAGE = rule(
+    "EAS206", Severity.WARNING, "eas",
+    "image is on a public-network registry address EAS cannot reach by default",
+    source="seeds/004 (EAS has no internet access; use registry-vpc.<region>.aliyuncs.com)",
+)
+PRIVATE_IMAGE_NO_AUTH = rule(
+    "EAS207", Severity.WARNING, "eas", "image on a self-managed registry and no dockerAuth",
+    source="seeds/004 (self-managed registries need dockerAuth and a VPC connection)",
+)
+STORAGE_SOURCE = rule(
+    "EAS208", Severity.ERROR, "eas", "storage item does not have exactly one source",
+    source="reference/eas.md §1.7",
+)
+MOUNT_PATH = rule(
+    "EAS209", Severity.ERROR, "eas", "storage mount_path is missing or not absolute",
+    source="reference/eas.md §1.7",
+)
+DUPLICATE_MOUNT = rule(
+    "EAS210", Severity.ERROR, "eas", "two storage items mount at the same path",
+    source="reference/eas.md §1.7",
+)
+GIT_NOT_HTTPS = rule(
+    "EAS211", Severity.ERROR, "eas", "git storage repo is not an https:// URL",
+    source="reference/eas.md §1.7 (\"The Git protocol is not supported\")",
+)
+OSS_PATH = rule(
+    "EAS212", Severity.ERROR, "eas", "oss storage path is not an oss:// URL",
+    source="reference/eas.md §1.7 ({\"path\": \"oss://bucket/path/\"})",
+)
+NOTHING_TO_RUN = rule(
+    "EAS213", Severity.ERROR, "eas", "the service has neither containers nor a processor",
+    source="reference/eas.md §1.1, §1.5",
+)
+PROCESSOR_KEY = rule(
+    "EAS214", Severity.ERROR, "eas",
+    "processor_type needs processor_entry (cpp, python) or processor_mainclass (java)",
+    source="reference/eas.md §1.1, §1.12",
+)
+AUTOSCALER_RANGE = rule(
+    "EAS215", Severity.ERROR, "eas", "autoscaler max is not greater than min",
+    source="reference/eas.md §1.8 (CreateServiceAutoScaler: max > min)",
+)
+RESOURCE_AND_CLOUD = rule(
+    "EAS216", Severity.WARNING, "eas",
+    "metadata.resource (dedicated group) and cloud.computing (public group) are both set",
+    source="reference/eas.md §1.4 (aiops skill validator; not official)",
+)
+PROCESSOR_NO_MODEL = rule(
+    "EAS217", Severity.WARNING, "eas", "built-in processor without model_path",
+    source="reference/eas.md §1.1 (model_path: required with a processor)",
+)
+GPU_MEMORY_IGNORED = rule(
+    "EAS218", Severity.WARNING, "eas", "metadata.gpu_memory has no effect when gpu is set",
+    source="reference/eas.md §1.2 (PAI SDK)",
+)
+CUDA_VERSION = rule(
+    "EAS219", Severity.WARNING, "eas", "metadata.cuda is not a documented version",
+    source="reference/eas.md §1.2",
+)
+NLB_PORT = rule(
+    "EAS220", Severity.WARNING, "eas", "NLB listener_port 8080 cannot be used",
+    source="reference/eas.md §1.6 (aiops skill)",
+)
+
+
+def check_service(service: EasService) -> Iterator[Diagnostic]:
+    """Every EAS2xx finding about one service."""
+    yield from _name(service)
+    if service.metadata is not None:
+        yield from _metadata(service.metadata)
+    yield from _docker_auth(service)
+    yield from _images(service)
+    yield from _storage(service.storage or [])
+    yield from _processor(service)
+    yield from _autoscaler(service)
+    yield from _placement(service)
+    for index, nlb in enumerate(service.networking.nlb or [] if service.networking else []):
+        if nlb.listener_port in NLB_RESERVED_PORTS:
+            at = jp.join("networking", "nlb", index, "listener_port")
+            yield NLB_PORT(
+                at,
+                f"{field_path(at)} {nlb.listener_port} cannot be used for an NLB listener",
+                suggestion="listen on another port, e.g. 8000",
+            )
+
+
+# --- name and metadata -------------------------------------------------------------------
+
+
+def _name(service: EasService) -> Iterator[Diagnostic]:
+    name = service.service_name()
+    if not name:
+        yield NO_NAME(
+            "/metadata" if service.metadata is not None else "",
+            "the service has no name; CreateService refuses it (\"Service name is empty\")",
+            suggestion='set "metadata": {"name": "my_service", ...}',
+        )
+        return
+    if NAME_PATTERN.match(name):
+        return
+    at = "/metadata/name" if service.metadata is not None and service.metadata.name else "/name"
+    fixed = re.sub(r"[^a-z0-9_]", "_", name.lower())[:63]
+    why = "a hyphen is not allowed" if "-" in name else "3-63 lowercase letters, digits, `_`"
+    yield NAME_FORMAT(
+        at,
+        f"{field_path(at)} `{name}` does not follow the EAS naming rule ({why}); the rule "
+        "comes from Alibaba's PAI-RAG docs and aiops skill, the official docs do not state one",
+        suggestion=f"use e.g. `{fixed}`" if len(fixed) >= 3 else "use 3-63 of a-z, 0-9, _",
+    )
+
+
+def _metadata(metadata: Metadata) -> Iterator[Diagnostic]:
+    for key in ("instance", "cpu", "memory", "gpu"):
+        value = getattr(metadata, key)
+        if value is not None and value < 0:
+            at = jp.join("metadata", key)
+            message = f"{field_path(at)} is {value}; it cannot be negative"
+            yield NEGATIVE_RESOURCE(at, message, suggestion="use 0 or more")
+    memory = metadata.memory
+    if memory is not None and 0 < memory < MEMORY_FLOOR_MB:
+        yield MEMORY_UNIT(
+            "/metadata/memory",
+            f"metadata.memory {memory} is in MB, so this is {memory} MB; did you mean {memory} GB?",
+            suggestion=f"write {memory * 1024} for {memory} GB",
+        )
+    if metadata.gpu_memory is not None and metadata.gpu is not None and metadata.gpu >= 1:
+        yield GPU_MEMORY_IGNORED(
+            "/metadata/gpu_memory",
+            "metadata.gpu_memory has no effect when metadata.gpu is 1 or more (whole cards)",
+            suggestion="drop gpu_memory, or drop gpu to share a card by GPU memory",
+        )
+    if metadata.cuda is not None and metadata.cuda not in CUDA_VERSIONS:
+        yield CUDA_VERSION(
+            "/metadata/cuda",
+            f"metadata.cuda `{metadata.cuda}` is not one of the documented versions "
+            f"({', '.join(sorted(CUDA_VERSIONS))})",
+            suggestion="use a documented version, or check the current EAS documentation",
+        )
+
+
+# --- images and registry auth ------------------------------------------------------------
+
+
+def _docker_auth(service: EasService) -> Iterator[Diagnostic]:
+    """Never echo the value or what it decodes to: only say what is wrong with it."""
+    if service.docker_auth is None:
+        return
+    raw = service.docker_auth.get_secret_value()
+    fix = 'set it to the output of: echo -n "username:password" | base64'
+    if "*" in raw:
+        yield DOCKER_AUTH(
+            "/dockerAuth",
+            "dockerAuth looks masked (it contains `*`), as copied from documentation",
+            suggestion=fix,
+            severity=Severity.WARNING,
+        )
+        return
+    problem = _docker_auth_problem(raw)
+    if problem is not None:
+        yield DOCKER_AUTH("/dockerAuth", f"dockerAuth {problem}", suggestion=fix)
+
+
+def _docker_auth_problem(raw: str) -> str | None:
+    try:
+        decoded = base64.b64decode(raw.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return "is not base64 of `username:password`"
+    if decoded.endswith("\n"):
+        return "decodes to text ending in a newline (made with `echo` without `-n`?)"
+    user, colon, password = decoded.partition(":")
+    if not colon or not user or not password:
+        return "does not decode to `username:password`"
+    return None
+
+
+@dataclass(frozen=True)
+class _ImageRef:
+    pointer: str
+    image: str
+
+
+def _images(service: EasService) -> Iterator[Diagnostic]:
+    refs = [
+        _ImageRef(jp.join("containers", i, "image"), c.image)
+        for i, c in enumerate(service.containers or [])
+        if c.image
+    ]
+    refs += [
+        _ImageRef(jp.join("storage", i, "image", "image"), s.image.image)
+        for i, s in enumerate(service.storage or [])
+        if s.image is not None and s.image.image
+    ]
+    for ref in refs:
+        yield from _image(ref, has_auth=service.docker_auth is not None)
+
+
+def _image(ref: _ImageRef, *, has_auth: bool) -> Iterator[Diagnostic]:
+    host = registry_host(ref.image)
+    where = field_path(ref.pointer)
+    if host in INTERNET_REGISTRIES:
+        yield PUBLIC_IMAGE(
+            ref.pointer,
+            f"{where} `{redact_userinfo(ref.image)}` is on {host}, an internet registry; EAS has "
+            "no internet access by default, so it cannot pull it",
+            suggestion="push it to Container Registry and use the VPC address "
+            "registry-vpc.<region>.aliyuncs.com/..., or enable internet access for EAS",
+        )
+        return
+    for public, vpc in ACR_PUBLIC_TO_VPC:
+        if public.match(host):
+            vpc_host = public.sub(vpc, host)
+            yield PUBLIC_IMAGE(
+                ref.pointer,
+                f"{where} uses the public-network address {host}; EAS has no internet access "
+                "by default and pulls Container Registry images over the VPC",
+                suggestion=f"use the VPC address: {ref.image.replace(host, vpc_host, 1)}",
+            )
+            return
+    if not host.endswith(ALIBABA_REGISTRY_SUFFIX) and not has_auth:
+        yield PRIVATE_IMAGE_NO_AUTH(
+            ref.pointer,
+            f"{where} is on the self-managed registry {host} and there is no dockerAuth; EAS "
+            "can pull it only if the registry allows anonymous pulls from EAS's VPC",
+            suggestion='add "dockerAuth": base64 of username:password, and connect EAS to '
+            "the registry's VPC",
+        )
+
+
+def registry_host(image: str) -> str:
+    """The registry host of an image reference; Docker Hub for `python:3.10`, `user/app`."""
+    first, slash, _ = image.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        return first.lower()
+    return "docker.io"
+
+
+# --- storage -----------------------------------------------------------------------------
+
+
+def _storage(items: list[StorageItem]) -> Iterator[Diagnostic]:
+    mounted: dict[str, int] = {}
+    for index, item in enumerate(items):
+        at = jp.join("storage", index)
+        sources = item.sources()
+        if len(sources) != 1:
+            found = ", ".join(f"`{s}`" for s in sources) or "none"
+            yield STORAGE_SOURCE(
+                at,
+                f"{field_path(at)} must have exactly one source (oss, nfs, dataset, git, code, "
+                f"image, empty_dir); found {found}",
+                suggestion="split it into one storage item per source",
+            )
+        yield from _mount_path(item, at, mounted, index)
+        if item.git is not None and item.git.repo and not item.git.repo.startswith("https://"):
+            where = jp.child(at, "git", "repo")
+            yield GIT_NOT_HTTPS(
+                where,
+                f"{field_path(where)} `{redact_userinfo(item.git.repo)}` is not https; EAS "
+                "clones over HTTPS only",
+                suggestion="use the https:// clone URL, with username and password for a "
+                "private repository",
+            )
+        if item.oss is not None and item.oss.path and not item.oss.path.startswith("oss://"):
+            where = jp.child(at, "oss", "path")
+            yield OSS_PATH(
+                where,
+                f"{field_path(where)} `{item.oss.path}` is not an oss:// URL",
+                suggestion="write it as oss://<bucket>/<path>/",
+            )
+
+
+def _mount_path(
+    item: StorageItem, at: str, mounted: dict[str, int], index: int
+) -> Iterator[Diagnostic]:
+    path = item.mount_path
+    if not path or not path.startswith("/"):
+        shown = f" `{path}`" if path else ""
+        yield MOUNT_PATH(
+            jp.child(at, "mount_path") if path else at,
+            f"{field_path(at)} mount_path{shown} must be an absolute path in the container",
+            suggestion="e.g. \"mount_path\": \"/mnt/data\"",
+        )
+        return
+    key = path.rstrip("/") or "/"
+    if key in mounted:
+        where = jp.child(at, "mount_path")
+        yield DUPLICATE_MOUNT(
+            where,
+            f"{field_path(where)} `{path}` is also mounted by storage[{mounted[key]}]",
+            suggestion="give each storage item its own mount_path",
+        )
+    else:
+        mounted[key] = index
+
+
+# --- processor, autoscaler, placement ----------------------------------------------------
+
+
+def _processor(service: EasService) -> Iterator[Diagnostic]:
+    if not service.containers and not service.processor and not service.processor_path:
+        yield NOTHING_TO_RUN(
+            "",
+            "the service has neither `containers` (custom image) nor `processor`/"
+            "`processor_path` (processor service), so EAS has nothing to run",
+            suggestion="add a containers[] entry with image, command and port",
+        )
+    required = PROCESSOR_REQUIRES.get(service.processor_type or "")
+    if required is not None and not getattr(service, required):
+        yield PROCESSOR_KEY(
+            "/processor_type",
+            f"processor_type `{service.processor_type}` needs `{required}`",
+            suggestion=f"set `{required}`, e.g. "
+            + ("com.aliyun.TestProcessor" if required == "processor_mainclass" else "app.py"),
+        )
+    if service.processor and not service.model_path:
+        yield PROCESSOR_NO_MODEL(
+            "/processor",
+            f"processor `{service.processor}` is set but model_path is not; the docs require "
+            "model_path for processor services",
+            suggestion='set "model_path": "oss://<bucket>/<dir>/"',
+        )
+
+
+def _autoscaler(service: EasService) -> Iterator[Diagnostic]:
+    scaler = service.autoscaler
+    if scaler is None or scaler.min is None or scaler.max is None:
+        return
+    if scaler.max <= scaler.min:
+        yield AUTOSCALER_RANGE(
+            "/autoscaler/max",
+            f"autoscaler.max {scaler.max} must be greater than autoscaler.min {scaler.min}",
+            suggestion=f"set max to at least {scaler.min + 1}",
+        )
+
+
+def _placement(service: EasService) -> Iterator[Diagnostic]:
+    """The aiops skill's validator wants exactly one of the two; the official complete example
+    sets both with a `dedicated_resource` entry, so only the other combinations warn."""
+    computing = service.cloud.computing if service.cloud is not None else None
+    if service.metadata is None or not service.metadata.resource or computing is None:
+        return
+    if any(spec.type == "dedicated_resource" for spec in computing.instances or []):
+        return
+    yield RESOURCE_AND_CLOUD(
+        "/metadata/resource",
+        "metadata.resource (a dedicated resource group) and cloud.computing (public resource "
+        "group instance types) are both set; Alibaba's aiops skill says to set one of them",
+        suggestion="drop cloud.computing on a dedicated group, or add "
+        '{"type": "dedicated_resource"} to cloud.computing.instances to mix both',
+    )
