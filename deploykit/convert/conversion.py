@@ -17,7 +17,7 @@ from typing import Any
 from deploykit import pointer as jp
 from deploykit.convert import losses
 from deploykit.convert.fieldmap import FIELD_PAIRS, NO_COUNTERPART
-from deploykit.convert.record import ConversionRecord, unconsumed
+from deploykit.convert.record import ConversionRecord, unconsumed, wildcard
 from deploykit.diagnostics import Diagnostic, Severity, sort_key
 from deploykit.errors import ConversionError
 from deploykit.loading import LoadedSpec
@@ -127,8 +127,9 @@ def convert(loaded: LoadedSpec, to: str, overrides: Overrides = Overrides()) -> 
         _to_eas(loaded.data, overrides, record, target)
     else:
         _to_modelarts(loaded.data, overrides, record, target)
-    for pointer in unconsumed(loaded.data, record.consumed):
-        counterpart = NO_COUNTERPART[to].get(re.sub(r"/\d+(?=/|$)", "/*", pointer))
+    explained = NO_COUNTERPART[to]
+    for pointer in unconsumed(loaded.data, record.consumed, explained):
+        counterpart = explained.get(wildcard(pointer))
         if counterpart is None:
             record.no_counterpart(pointer)
         else:

@@ -7,7 +7,8 @@ the fields nobody consumed can be reported as losses at the end (nothing is drop
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,16 +59,32 @@ def display(pointer: str) -> str:
     return text or "the document"
 
 
-def unconsumed(data: Any, consumed: set[str], at: str = "") -> Iterator[str]:
-    """The smallest subtrees of ``data`` that no consumed pointer covers, in document order."""
+def unconsumed(
+    data: Any, consumed: set[str], explained: Collection[str] = (), at: str = ""
+) -> Iterator[str]:
+    """The smallest subtrees of ``data`` that no consumed pointer covers, in document order.
+
+    ``explained`` are patterns (indexes written ``*``) that have their own explanation: a
+    subtree holding one is reported field by field rather than as a whole.
+    """
     if at in consumed:
         return
-    if at and not any(c.startswith(at + "/") for c in consumed):
+    pattern = wildcard(at)
+    covered = any(c.startswith(at + "/") for c in consumed)
+    detailed = pattern not in explained and any(p.startswith(pattern + "/") for p in explained)
+    if at and not covered and not detailed:
         yield at
         return
-    if isinstance(data, dict):
+    if isinstance(data, dict) and data:
         for key, value in data.items():
-            yield from unconsumed(value, consumed, jp.child(at, key))
-    elif isinstance(data, list):
+            yield from unconsumed(value, consumed, explained, jp.child(at, key))
+    elif isinstance(data, list) and data:
         for index, value in enumerate(data):
-            yield from unconsumed(value, consumed, jp.child(at, index))
+            yield from unconsumed(value, consumed, explained, jp.child(at, index))
+    elif at:
+        yield at
+
+
+def wildcard(pointer: str) -> str:
+    """``/containers/1/env`` → ``/containers/*/env``: the key of the explanation tables."""
+    return re.sub(r"/\d+(?=/|$)", "/*", pointer)
