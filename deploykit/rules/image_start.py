@@ -1,0 +1,101 @@
+"""What a container runs when it starts: CMD/ENTRYPOINT, followed into ``run.sh``.
+
+The commands come with the file their line numbers refer to (the Dockerfile for an
+exec- or shell-form CMD, ``run.sh`` once the CMD hands over to it), so every finding on a
+server command line is reported at ``file:line``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from deploykit.rules.image_dockerfile import ImageConfig
+from deploykit.rules.image_rules import SHELLS
+from deploykit.rules.image_server import ServerLaunch, recognise
+from deploykit.rules.image_shell import Command, Script, parse_script
+
+
+@dataclass
+class Start:
+    """The start command as the platform runs it, and the script it hands over to."""
+
+    file: Path  # the file ``commands`` are located in
+    commands: list[Command] = field(default_factory=list)
+    script: Script | None = None  # set when the commands are a run.sh
+    missing: str | None = None  # a script the CMD runs that is not in the build context
+
+    def launches(self, variables: dict[str, str]) -> list[ServerLaunch]:
+        found = (recognise(c, variables) for c in self.commands)
+        return [launch for launch in found if launch is not None]
+
+
+def resolve_start(config: ImageConfig, dockerfile: Path, lines: list[str]) -> Start:
+    """Follow CMD/ENTRYPOINT: a shell-form command is read as a script; ``sh /home/run.sh``
+    (or ``/home/run.sh``) is followed into the run.sh the Dockerfile copies there."""
+    start = Start(dockerfile)
+    argv = config.argv
+    if not argv:
+        return start
+    line = config.start_line or 1
+    text = lines[line - 1] if 0 < line <= len(lines) else " ".join(argv)
+    if len(argv) >= 3 and argv[0] in SHELLS and argv[1] == "-c":
+        start.commands = parse_script(argv[2], first_line=line).commands
+        start.commands = [_relocated(c, text) for c in start.commands]
+    else:
+        start.commands = [Command(tuple(argv), line, text)]
+    script = _script_path(start.commands)
+    if script is None:
+        return start
+    local = context_file(script, config, dockerfile.parent)
+    if local is None:
+        start.missing = script
+        return start
+    try:
+        body = local.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        start.missing = script
+        return start
+    start.file, start.script = local, parse_script(body)
+    start.commands = start.script.commands
+    return start
+
+
+def context_file(path: str, config: ImageConfig, context: Path) -> Path | None:
+    """The build-context file that COPY/ADD put at ``path`` in the image, if we can tell."""
+    wanted = PurePosixPath(path if path.startswith("/") else f"{config.workdir}/{path}")
+    for sources, dest, _ in reversed(config.copies):
+        for source in sources:
+            local = context / source
+            target = PurePosixPath(dest)
+            into_dir = dest.endswith("/") or len(sources) > 1 or local.is_dir()
+            if local.is_dir():
+                try:
+                    relative = wanted.relative_to(target)
+                except ValueError:
+                    continue
+                found = local / relative
+            elif wanted == (target / PurePosixPath(source).name if into_dir else target):
+                found = local
+            else:
+                continue
+            if found.is_file():
+                return found
+    beside = context / wanted.name  # not copied where we can see: the file beside the Dockerfile
+    return beside if beside.is_file() else None
+
+
+def _script_path(commands: list[Command]) -> str | None:
+    for command in commands:
+        words = [w for w in command.words if w != "exec"]
+        if words and words[0] in SHELLS:
+            words = [w for w in words[1:] if not w.startswith("-")]
+        if words and words[0].endswith(".sh"):
+            return words[0]
+    return None
+
+
+def _relocated(command: Command, text: str) -> Command:
+    """A command from a shell-form CMD, with the Dockerfile line as its text (for columns)."""
+    return Command(command.words, command.line, text, command.redirects, command.assignments,
+                   command.background, command.function)
