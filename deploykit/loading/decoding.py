@@ -23,6 +23,7 @@ _OTHER_BOMS = (
     (codecs.BOM_UTF16_LE, "UTF-16"),
     (codecs.BOM_UTF16_BE, "UTF-16"),
 )
+_BOM_FIRST_BYTES = {bom[:1] for bom, _ in _OTHER_BOMS}
 _SAVE_AS_UTF8 = "save the file as UTF-8 (in most editors: 'Save with encoding' → UTF-8)"
 
 
@@ -74,7 +75,7 @@ def read_stdin(display_path: str) -> bytes:
 
 def decode(data: bytes, path: str) -> str:
     """UTF-8 ``data`` as text without its BOM, or a SpecError saying what it is instead."""
-    for bom, encoding in _OTHER_BOMS:
+    for bom, encoding in _OTHER_BOMS if data[:1] in _BOM_FIRST_BYTES else ():
         if data.startswith(bom):
             raise SpecError(
                 f"file is {encoding}-encoded (it starts with a {encoding} byte-order mark)",
@@ -100,7 +101,7 @@ def strip_bom(text: str) -> str:
 
 
 def check_not_empty(text: str, path: str) -> None:
-    if not text.strip():
+    if not text or text.isspace():
         raise SpecError(
             "file is empty" if not text else "file holds only whitespace",
             path=path,

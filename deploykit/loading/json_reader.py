@@ -31,28 +31,37 @@ class _NonStandardNumber(ValueError):
         self.literal = literal
 
 
+class _DuplicateKeys(Exception):
+    """Some object repeats a key: leave the fast path, the scanner will say where."""
+
+
 def _reject_constant(literal: str) -> Any:
     raise _NonStandardNumber(literal)
 
 
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise _DuplicateKeys
+    return members
+
+
+# Built once: `json.loads(text, **options)` would build a decoder per call. The fast one
+# refuses duplicate keys (rare) so that files without them need no bookkeeping at all; the
+# lenient one keeps the last value, as every JSON parser the platforms use does.
+_FAST = json.JSONDecoder(object_pairs_hook=_unique_members, parse_constant=_reject_constant)
+_LENIENT = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def load_json(text: str, path: str) -> tuple[Any, SourceMap, tuple[Diagnostic, ...]]:
     """(data, source map, loading findings) of one JSON text, or a SpecError."""
-    duplicated: list[bool] = []
-
-    def pairs_to_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        members = dict(pairs)
-        if len(members) != len(pairs):
-            duplicated.append(True)
-        return members
-
     try:
-        data = json.loads(text, object_pairs_hook=pairs_to_dict, parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
-        raise json_syntax_error(text, err, path) from None
-    except _NonStandardNumber as err:
-        raise _non_standard(text, err.literal, path) from None
-    except RecursionError:
-        raise _too_deep(text, path) from None
+        data = _decode(text, path)
+    except _DuplicateKeys:
+        data = _decode(text, path, _LENIENT)
+        duplicated = True
+    else:
+        duplicated = False
     # Nesting can only exceed the limit if the text has that many brackets; counting them
     # in C keeps the check free for ordinary files.
     if text.count("{") + text.count("[") > MAX_DEPTH and _depth_exceeds(data, MAX_DEPTH):
@@ -71,6 +80,17 @@ def load_json(text: str, path: str) -> tuple[Any, SourceMap, tuple[Diagnostic, .
         for dup in scanned.duplicates
     )
     return data, SourceMap(text, scanned.entries), findings
+
+
+def _decode(text: str, path: str, decoder: json.JSONDecoder = _FAST) -> Any:
+    try:
+        return decoder.decode(text)
+    except json.JSONDecodeError as err:
+        raise json_syntax_error(text, err, path) from None
+    except _NonStandardNumber as err:
+        raise _non_standard(text, err.literal, path) from None
+    except RecursionError:
+        raise _too_deep(text, path) from None
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:

@@ -203,14 +203,14 @@ class _DataBuilder:
     def _key(self, node: Node) -> str:
         if isinstance(node, ScalarNode) and node.tag == f"{_TAG}str":
             return str(node.value)
-        start = node.start_mark.index
-        template = template_at(self.text, start) or template_at(self.text, max(start - 1, 0))
-        if template is not None:
-            raise self._error(
-                node,
-                f"`{template}` looks like an unfilled template value",
-                "fill in the template first (e.g. envsubst), or quote the value",
-            )
+        for start in (node.start_mark.index, node.start_mark.index - 1):
+            template = template_at(self.text, start) if start >= 0 else None
+            if template is not None:
+                raise self._error_at(
+                    start,
+                    f"`{template}` looks like an unfilled template value",
+                    "fill in the template first (e.g. envsubst), or quote the value",
+                )
         if isinstance(node, ScalarNode):
             kind = node.tag.rsplit(":", 1)[-1]
             raise self._error(
@@ -233,7 +233,10 @@ class _DataBuilder:
         return self._error(node, f"YAML tag `{tag}` is not plain data", _PLAIN_DATA_HINT)
 
     def _error(self, node: Node, message: str, hint: str) -> SpecError:
-        line, column = self._text_positions().position(node.start_mark.index)
+        return self._error_at(node.start_mark.index, message, hint)
+
+    def _error_at(self, offset: int, message: str, hint: str) -> SpecError:
+        line, column = self._text_positions().position(offset)
         return SpecError(message, path=self.path, line=line, column=column, hint=hint)
 
     def _text_positions(self) -> TextPositions:

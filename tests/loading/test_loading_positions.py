@@ -97,7 +97,10 @@ def test_missing_trailing_newline_and_lone_cr_lines() -> None:
 @pytest.mark.parametrize(
     ("key", "pointer"),
     [
-        ("eas.aliyun.com/extra-ephemeral-storage", "/features/eas.aliyun.com~1extra-ephemeral-storage"),
+        (
+            "eas.aliyun.com/extra-ephemeral-storage",
+            "/features/eas.aliyun.com~1extra-ephemeral-storage",
+        ),
         ("a~b", "/features/a~0b"),
         ("rpc.keepalive", "/features/rpc.keepalive"),
         ("", "/features/"),
