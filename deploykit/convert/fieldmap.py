@@ -160,6 +160,24 @@ NO_COUNTERPART: dict[str, dict[str, Counterpart]] = {
             "have no config.json counterpart",
             "bake the files into the image or the model package",
         ),
+        **dict.fromkeys(
+            (
+                "/processor",
+                "/processor_path",
+                "/processor_entry",
+                "/processor_type",
+                "/processor_mainclass",
+                "/model_path",
+                "/model_entry",
+                "/model_config",
+            ),
+            Counterpart(
+                "an EAS processor service has no ModelArts custom-image counterpart; ModelArts "
+                "imports the model package with a built-in engine or runs your image",
+                "serve the model from a container image, or import the model files with a "
+                "ModelArts engine (model_type, runtime) by hand",
+            ),
+        ),
         "/autoscaler": Counterpart(
             "auto-scaling is configured on the ModelArts service, not in config.json"
         ),

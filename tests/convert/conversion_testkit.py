@@ -13,7 +13,9 @@ from deploykit.loading import LoadedSpec, load_text
 from deploykit.validate import validate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-EAS_EXAMPLES = sorted(p for p in (EXAMPLES / "eas").glob("*") if p.suffix in {".json", ".yaml", ".yml"})
+EAS_EXAMPLES = sorted(
+    p for p in (EXAMPLES / "eas").glob("*") if p.suffix in {".json", ".yaml", ".yml"}
+)
 MODELARTS_EXAMPLES = sorted((EXAMPLES / "modelarts").glob("*.json"))
 
 ACR_IMAGE = "registry-vpc.cn-shanghai.aliyuncs.com/ml-team/resnet50:v3"
@@ -58,7 +60,9 @@ def load_data(data: dict[str, Any], path: str = "spec.json") -> LoadedSpec:
     return load_text(json.dumps(data, indent=2), path)
 
 
-def run(data: dict[str, Any], to: str, path: str = "spec.json", **overrides: Any) -> ConversionResult:
+def run(
+    data: dict[str, Any], to: str, path: str = "spec.json", **overrides: Any
+) -> ConversionResult:
     return convert(load_data(data, path), to, Overrides(**overrides))
 
 
@@ -75,7 +79,9 @@ def assert_output_validates(result: ConversionResult) -> None:
     under the default --fail-on error), except for findings the conversion already reported
     (STATED_BY). Warnings about values carried over unchanged (a timeout above the period)
     are the user's to fix on either platform."""
-    loaded = load_text(json.dumps(result.data, indent=2), f"converted.{result.target_platform}.json")
+    loaded = load_text(
+        json.dumps(result.data, indent=2), f"converted.{result.target_platform}.json"
+    )
     assert loaded.platform == result.target_platform
     report = validate(loaded)
     stated = {d.rule for d in result.diagnostics}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conversion_testkit import (
     ACR_IMAGE,
+    EXAMPLES,
     MODELARTS_EXAMPLES,
     assert_output_validates,
     load,
@@ -47,7 +48,7 @@ def test_every_example_converts_and_every_dropped_field_is_reported(path: Path) 
 
 
 def test_official_object_detection_lists_its_losses_and_pins() -> None:
-    result = convert(load(Path("examples/modelarts/official-object-detection.json")), "eas", READY)
+    result = convert(load(EXAMPLES / "modelarts/official-object-detection.json"), "eas", READY)
 
     container = result.data["containers"][0]
     assert container["prepare"]["pythonRequirements"] == ["numpy==1.15.0", "Pillow==5.2.0"]
@@ -60,14 +61,17 @@ def test_official_object_detection_lists_its_losses_and_pins() -> None:
 
 
 def test_empty_string_constraints_mean_no_version() -> None:
-    # reference/modelarts.md §1.5: {"restraint": "", "package_version": "", "package_name": "Pillow"}
-    result = convert(load(Path("examples/modelarts/official-image-classification.json")), "eas", READY)
+    # reference/modelarts.md §1.5: {"restraint": "", "package_version": "", ...} means no version
+    result = convert(load(EXAMPLES / "modelarts/official-image-classification.json"), "eas", READY)
 
-    assert result.data["containers"][0]["prepare"]["pythonRequirements"] == ["numpy>=1.15.0", "Pillow"]
+    assert result.data["containers"][0]["prepare"]["pythonRequirements"] == [
+        "numpy>=1.15.0",
+        "Pillow",
+    ]
 
 
 def test_without_port_the_8080_image_is_an_error_and_no_reserved_port_is_written() -> None:
-    result = convert(load(Path("examples/modelarts/config.json")), "eas", Overrides(name="echo"))
+    result = convert(load(EXAMPLES / "modelarts/config.json"), "eas", Overrides(name="echo"))
 
     assert result.blocked
     [conflict] = [d for d in result.diagnostics if d.rule == "CNV003"]
@@ -79,7 +83,7 @@ def test_without_port_the_8080_image_is_an_error_and_no_reserved_port_is_written
 
 
 def test_an_image_model_with_no_port_key_listens_on_8080_and_conflicts() -> None:
-    result = convert(load(Path("examples/modelarts/official-custom-image.json")), "eas", Overrides())
+    result = convert(load(EXAMPLES / "modelarts/official-custom-image.json"), "eas", Overrides())
 
     [conflict] = [d for d in result.diagnostics if d.rule == "CNV003"]
     assert conflict.pointer == "" and "8080" in conflict.message
@@ -87,11 +91,14 @@ def test_an_image_model_with_no_port_key_listens_on_8080_and_conflicts() -> None
 
 
 def test_port_option_is_used_and_warns_that_the_image_must_listen_there() -> None:
-    result = convert(load(Path("examples/modelarts/config.json")), "eas", Overrides(port=8000))
+    result = convert(load(EXAMPLES / "modelarts/config.json"), "eas", Overrides(port=8000))
 
     assert not result.blocked
     assert result.data["containers"][0]["port"] == 8000
-    assert result.data["containers"][0]["health_check"]["http_get"] == {"path": "/health", "port": 8000}
+    assert result.data["containers"][0]["health_check"]["http_get"] == {
+        "path": "/health",
+        "port": 8000,
+    }
     [warning] = [d for d in result.diagnostics if d.rule == "CNV004"]
     assert "must listen on 8000" in warning.message
 
@@ -99,13 +106,16 @@ def test_port_option_is_used_and_warns_that_the_image_must_listen_there() -> Non
 @pytest.mark.parametrize("port", [8080, 9090])
 def test_a_reserved_port_option_is_refused(port: int) -> None:
     with pytest.raises(ConversionError, match="reserved"):
-        convert(load(Path("examples/modelarts/config.json")), "eas", Overrides(port=port))
+        convert(load(EXAMPLES / "modelarts/config.json"), "eas", Overrides(port=port))
 
 
 def test_health_strings_become_integers_and_exec_commands_split_on_spaces() -> None:
     # The Terraform provider's Image model (reference/modelarts.md §1.9), declared on port 90.
-    result = convert(load(Path("examples/modelarts/official-terraform-image-health.json")), "eas",
-                     Overrides(image=ACR_IMAGE, command="sh /home/run.sh"))
+    result = convert(
+        load(EXAMPLES / "modelarts/official-terraform-image-health.json"),
+        "eas",
+        Overrides(image=ACR_IMAGE, command="sh /home/run.sh"),
+    )
 
     container = result.data["containers"][0]
     assert container["port"] == 90
@@ -122,7 +132,7 @@ def test_health_strings_become_integers_and_exec_commands_split_on_spaces() -> N
 
 
 def test_the_three_probes_map_by_name() -> None:
-    result = convert(load(Path("examples/modelarts/official-platform-returned.json")), "eas", READY)
+    result = convert(load(EXAMPLES / "modelarts/official-platform-returned.json"), "eas", READY)
 
     container = result.data["containers"][0]
     assert container["health_check"]["http_get"]["path"] == "/health"
@@ -147,8 +157,17 @@ def test_a_swr_image_is_carried_with_a_registry_warning() -> None:
 def test_what_eas_needs_comes_from_options_or_a_reported_default() -> None:
     config = {"model_algorithm": "Image-Classify v2", "model_type": "Image", "port": 8000}
     defaulted = run(config, "eas")
-    given = run(config, "eas", name="resnet_svc", instance=3, cpu=2, memory=4096,
-                image=ACR_IMAGE, script="cd /app && python app.py", env=(("A", "1"),))
+    given = run(
+        config,
+        "eas",
+        name="resnet_svc",
+        instance=3,
+        cpu=2,
+        memory=4096,
+        image=ACR_IMAGE,
+        script="cd /app && python app.py",
+        env=(("A", "1"),),
+    )
 
     assert defaulted.data["metadata"] == {"name": "image_classify_v2", "instance": 1}
     assert [d.rule for d in defaulted.diagnostics if d.pointer == ""].count("CNV006") == 2
@@ -160,7 +179,7 @@ def test_what_eas_needs_comes_from_options_or_a_reported_default() -> None:
 
 
 def test_without_image_and_command_the_output_fails_validate_only_where_the_report_says() -> None:
-    result = convert(load(Path("examples/modelarts/config.json")), "eas", Overrides(port=8000))
+    result = convert(load(EXAMPLES / "modelarts/config.json"), "eas", Overrides(port=8000))
 
     missing = [d.message for d in result.diagnostics if d.rule == "CNV007"]
     assert len(missing) == 2
@@ -169,16 +188,26 @@ def test_without_image_and_command_the_output_fails_validate_only_where_the_repo
 
 
 def test_broken_dependencies_are_reported_not_crashed_on() -> None:
-    result = convert(load(Path("examples/broken/modelarts-bad-config.json")), "eas", READY)
+    result = convert(load(EXAMPLES / "broken/modelarts-bad-config.json"), "eas", READY)
 
     assert rules_at(result)["/dependencies/0"] == {"CNV002"}  # conda: EAS installs pip only
     assert "prepare" not in result.data["containers"][0]
 
 
 def test_an_unknown_restraint_is_pinned_exactly_and_reported() -> None:
-    config = {"model_type": "Image", "model_algorithm": "x", "port": 8000, "dependencies": [
-        {"installer": "pip", "packages": [{"package_name": "torch", "package_version": "2.1.0",
-                                           "restraint": "ABOUT"}]}]}
+    config = {
+        "model_type": "Image",
+        "model_algorithm": "x",
+        "port": 8000,
+        "dependencies": [
+            {
+                "installer": "pip",
+                "packages": [
+                    {"package_name": "torch", "package_version": "2.1.0", "restraint": "ABOUT"}
+                ],
+            }
+        ],
+    }
     result = run(config, "eas")
 
     assert result.data["containers"][0]["prepare"]["pythonRequirements"] == ["torch==2.1.0"]
@@ -187,9 +216,9 @@ def test_an_unknown_restraint_is_pinned_exactly_and_reported() -> None:
 
 def test_options_for_the_other_direction_are_refused() -> None:
     with pytest.raises(ConversionError, match="--model-algorithm"):
-        convert(load(Path("examples/modelarts/config.json")), "eas", Overrides(model_algorithm="x"))
+        convert(load(EXAMPLES / "modelarts/config.json"), "eas", Overrides(model_algorithm="x"))
 
 
 def test_converting_to_the_same_platform_is_refused() -> None:
     with pytest.raises(ConversionError, match="already"):
-        convert(load(Path("examples/modelarts/config.json")), "modelarts", Overrides())
+        convert(load(EXAMPLES / "modelarts/config.json"), "modelarts", Overrides())
