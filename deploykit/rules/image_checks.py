@@ -24,6 +24,7 @@ from deploykit.rules.image_start import Start, context_file
 from deploykit.rules.image_target import ImageTarget, PlatformTarget
 
 Findings = defaultdict[Path, list[Diagnostic]]
+_NAMES = {"eas": "EAS", "modelarts": "ModelArts"}
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 _STDIO = frozenset({"-", "/dev/stdout", "/dev/stderr", "/proc/1/fd/1", "/proc/1/fd/2"})
 _LOG_REDIRECTS = frozenset({">", ">>", "&>", "&>>", ">|", "1>", "2>", "1>>", "2>>"})
@@ -89,7 +90,7 @@ def check_ports(addresses: list[tuple[Path, Listen, int]], config: ImageConfig,
             ))
         elif platform.port is not None and listen.port != platform.port:
             findings[file].append(facts.WRONG_PORT(
-                None, f"the server listens on port {listen.port}{via}, but {platform.name} "
+                None, f"the server listens on port {listen.port}{via}, but {_NAMES[platform.name]} "
                 f"sends requests to port {platform.port} ({platform.source})",
                 suggestion=f"listen on {platform.port}", line=line, column=column,
             ))

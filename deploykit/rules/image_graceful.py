@@ -48,8 +48,8 @@ def check_graceful(start: Start, launches: list[ServerLaunch], variables: dict[s
     if not traps:
         findings[start.file].append(facts.NO_SIGTERM_TRAP(
             None, "run.sh does not trap SIGTERM, so a rolling upgrade cuts requests off",
-            suggestion="add a handler that sleeps 60 s, kill -15s the server and waits for "
-            "it, then `trap handle_sigterm TERM` (seeds' sample run.sh)",
+            suggestion="add a handler that sleeps 60 s, sends the server SIGTERM (kill -15) "
+            "and waits for it, then `trap handle_sigterm TERM` (seeds' sample run.sh)",
             line=first.line if first else 1,
         ))
         return
@@ -121,11 +121,12 @@ def _check_timing(start: Start, launches: list[ServerLaunch], trap: Command,
             line=unbounded.command.line,
         ))
         return
-    exit_seconds = total + max((g for g in graceful if g is not None), default=0.0)
-    if exit_seconds > facts.SIGTERM_TOTAL_SECONDS:
+    server = max((g for g in graceful if g is not None), default=0.0)
+    if total + server > facts.SIGTERM_TOTAL_SECONDS:
         findings[start.file].append(facts.LONG_SIGTERM_EXIT(
-            None, f"the exit after SIGTERM can take {exit_seconds:g} s (handler {total:g} s + "
-            f"server graceful timeout); the limit is {facts.SIGTERM_TOTAL_SECONDS:g} s",
+            None, f"the exit after SIGTERM can take {total + server:g} s (handler {total:g} s "
+            f"+ server graceful timeout {server:g} s); the limit is "
+            f"{facts.SIGTERM_TOTAL_SECONDS:g} s",
             suggestion="keep sleep + graceful timeout within 90 s "
             "(sleep 60 and gunicorn's default --graceful-timeout 30)",
             **where.at(where.words[0]),
