@@ -124,7 +124,7 @@ def _legacy(data: dict[str, Any]) -> Iterator[Diagnostic]:
         if isinstance(node, dict) and key in node:
             yield LEGACY_KEY(
                 jp.child(owner, key),
-                f"`{key}` in {field_path(owner) if owner else 'the top level'} is not in the "
+                f"`{key}` in {field_path(owner) if owner else 'the service'} is not in the "
                 "current EAS documentation "
                 f"(seen in {origin}); accepted, but deploykit cannot check its effect",
                 suggestion="keep it only if your deployment relies on it",

@@ -164,18 +164,21 @@ def _command(container: Container, at: str) -> Iterator[Diagnostic]:
             f"{field_path(at)} sets both `command` and `script`; the docs ask for one of them",
             suggestion="keep only one: `script` if it needs a shell, else `command`",
         )
-    if container.command is not None and _has_shell_syntax(container.command):
+    syntax = _shell_syntax(container.command) if container.command is not None else None
+    if syntax is not None:
         where = jp.child(at, "command")
         yield SHELL_IN_COMMAND(
             where,
-            f"{field_path(where)} uses shell syntax (&&, ;, |, redirects), "
-            "but EAS runs `command` as a single command without a shell",
+            f"{field_path(where)} uses shell syntax (`{syntax}`), but EAS runs `command` as "
+            "a single command without a shell",
             suggestion="move it to `script`, which runs in a shell (lines separated by \\n or ;)",
         )
 
 
-def _has_shell_syntax(command: str) -> bool:
-    return _SHELL_SYNTAX.search(_QUOTED.sub("", command)) is not None
+def _shell_syntax(command: str) -> str | None:
+    """The first shell operator outside quotes, e.g. ``&&`` in ``cd /app && python app.py``."""
+    found = _SHELL_SYNTAX.search(_QUOTED.sub("", command))
+    return found.group(0) if found else None
 
 
 def _prepare(container: Container, at: str) -> Iterator[Diagnostic]:
