@@ -117,7 +117,7 @@ def test_tuple_items_and_file_type_are_accepted() -> None:
                                            ("strnig", "did you mean 'string'?")])
 def test_non_schema_type_is_a_warning(kind: str, fix: str) -> None:
     data = load("config.json")
-    data["apis"][0]["response"]["data"]["properties"]["output"]["type"] = kind
+    data["apis"][0]["response"]["data"]["properties"]["echo"]["type"] = kind
     assert of("MA115", data) == [
-        ("warning", "/apis/0/response/data/properties/output/type", fix)
+        ("warning", "/apis/0/response/data/properties/echo/type", fix)
     ]
