@@ -1,0 +1,49 @@
+"""plan: field-by-field differences under merge semantics, secrets never shown."""
+
+from __future__ import annotations
+
+import json
+
+from eas_testkit import DOCKER_AUTH, echo_spec
+
+from deploykit.deploy.changes import changes_only, diff, live_config
+
+
+def test_unchanged_spec_has_no_changes_even_with_server_added_keys() -> None:
+    live = echo_spec()
+    live["metadata"]["region"] = "cn-shanghai"  # the server adds its own (reference §2.3 desc)
+    live["generate_token"] = "true"
+    found = diff(live, echo_spec())
+    assert changes_only(found) == []
+    assert {c.pointer for c in found if c.kind == "keep"} == {"/generate_token",
+                                                              "/metadata/region"}
+
+
+def test_changed_and_added_fields_are_listed_with_pointers() -> None:
+    wanted = echo_spec(instance=4)
+    wanted["metadata"]["gpu"] = 1
+    found = {c.pointer: c for c in changes_only(diff(echo_spec(), wanted))}
+    assert found["/metadata/instance"].kind == "change"
+    assert (found["/metadata/instance"].before, found["/metadata/instance"].after) == (2, 4)
+    assert found["/metadata/gpu"].kind == "add"
+
+
+def test_numbers_given_back_as_strings_are_not_changes() -> None:
+    live = echo_spec()
+    live["metadata"]["instance"] = "2"
+    assert changes_only(diff(live, echo_spec())) == []
+
+
+def test_a_changed_secret_is_reported_but_never_shown() -> None:
+    live = echo_spec()
+    live["dockerAuth"] = "b2xkOm9sZA=="
+    (change,) = changes_only(diff(live, echo_spec()))
+    assert change.pointer == "/dockerAuth"
+    assert DOCKER_AUTH not in json.dumps(change.as_dict())
+    assert "b2xkOm9sZA==" not in json.dumps(change.as_dict())
+
+
+def test_live_config_reads_the_service_config_string() -> None:
+    service = {"ServiceConfig": json.dumps(echo_spec())}
+    assert live_config(service)["metadata"]["name"] == "echo_service"
+    assert live_config({}) == {}
