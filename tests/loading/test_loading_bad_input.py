@@ -14,7 +14,10 @@ from deploykit.errors import SpecError
 from deploykit.loading import Target, load_target, load_text
 from deploykit.loading.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_SPEC_BYTES
 
-SEED = b'{\n  "metadata": {"name": "image_test", "instance": 1},\n  "containers": [{"port": 8000}]\n}\n'
+SEED = (
+    b'{\n  "metadata": {"name": "image_test", "instance": 1},\n'
+    b'  "containers": [{"port": 8000}]\n}\n'
+)
 
 
 def _load_file(tmp_path: Path, name: str, content: bytes) -> SpecError:

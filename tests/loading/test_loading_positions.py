@@ -107,7 +107,7 @@ def test_missing_trailing_newline_and_lone_cr_lines() -> None:
     ],
 )
 def test_escaped_keys_follow_rfc_6901(key: str, pointer: str) -> None:
-    text = '{\n  "metadata": {},\n  "features": {\n    "%s": "100Gi"\n  }\n}' % key
+    text = '{\n  "metadata": {},\n  "features": {\n    "' + key + '": "100Gi"\n  }\n}'
     spec = load_text(text, "features.json")
     assert spec.source_map.locate(pointer) == (4, 9 + len(key))
     assert spec.source_map.locate(pointer, "key") == (4, 5)

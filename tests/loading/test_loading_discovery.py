@@ -1,0 +1,134 @@
+"""Discovery: what `deploykit validate PATH...` checks, in a stable order (PRODUCT.md)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from deploykit.errors import SpecError
+from deploykit.loading import Target, discover
+
+SPEC = '{"metadata": {"name": "svc"}}'
+
+
+def _tree(root: Path, files: list[str]) -> None:
+    for name in files:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(SPEC if name.endswith((".json", ".yaml", ".yml")) else "FROM python:3.11\n")
+
+
+def _relative(targets: list[Target], root: Path) -> list[tuple[str, str]]:
+    return [(os.path.relpath(t.path, root), t.kind) for t in targets]
+
+
+def test_directory_is_searched_recursively_in_sorted_order(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        [
+            "services/web.yaml",
+            "services/api.json",
+            "services/batch/job.yml",
+            "services/custom-image/Dockerfile",
+            "services/custom-image/run.sh",
+            "services/custom-image/request.json",
+            "services/README.md",
+            "services/LEGACY.JSON",
+        ],
+    )
+    targets = discover([str(tmp_path / "services")])
+    assert _relative(targets, tmp_path) == [
+        ("services/LEGACY.JSON", "spec"),
+        ("services/api.json", "spec"),
+        ("services/batch/job.yml", "spec"),
+        ("services/custom-image/Dockerfile", "image"),
+        ("services/custom-image/request.json", "spec"),
+        ("services/web.yaml", "spec"),
+    ]
+
+
+def test_tool_and_hidden_directories_are_skipped(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        [
+            "repo/eas/image.json",
+            "repo/.github/workflows/ci.yml",
+            "repo/.pre-commit-hooks.yaml",
+            "repo/node_modules/pkg/package.json",
+            "repo/.venv/lib/data.json",
+            "repo/__pycache__/x.json",
+        ],
+    )
+    assert _relative(discover([str(tmp_path / "repo")]), tmp_path) == [
+        ("repo/eas/image.json", "spec")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("image.json", "spec"),
+        ("service.yaml", "spec"),
+        ("config", "spec"),  # unknown extension: a spec, its content decides the format
+        ("Dockerfile", "image"),
+        ("Dockerfile.gpu", "image"),
+        ("serve.Dockerfile", "image"),
+        ("image.tar", "image"),
+        ("image.tar.gz", "image"),
+        ("image.tgz", "image"),
+    ],
+)
+def test_a_named_file_is_one_target(tmp_path: Path, name: str, kind: str) -> None:
+    (tmp_path / name).write_text(SPEC)
+    assert discover([str(tmp_path / name)]) == [Target(str(tmp_path / name), kind)]  # type: ignore[arg-type]
+
+
+def test_stdin_is_a_spec_target() -> None:
+    assert discover(["-"]) == [Target("-", "spec")]
+
+
+def test_platform_image_makes_a_directory_one_image(tmp_path: Path) -> None:
+    _tree(tmp_path, ["custom-image/Dockerfile", "custom-image/config.json"])
+    assert discover([str(tmp_path / "custom-image")], platform="image") == [
+        Target(str(tmp_path / "custom-image"), "image")
+    ]
+
+
+def test_the_same_file_named_twice_is_checked_once(tmp_path: Path) -> None:
+    _tree(tmp_path, ["eas/a.json", "eas/b.json"])
+    a = str(tmp_path / "eas" / "a.json")
+    targets = discover([a, str(tmp_path / "eas"), a])
+    assert [t.path for t in targets] == [a, str(tmp_path / "eas" / "b.json")]
+
+
+def test_missing_path_is_a_spec_error_naming_it(tmp_path: Path) -> None:
+    missing = str(tmp_path / "specs" / "imgae.json")
+    with pytest.raises(SpecError) as caught:
+        discover([str(tmp_path), missing])
+    assert caught.value.path == missing
+    assert caught.value.message == "no such file or directory"
+    assert caught.value.hint
+
+
+def test_broken_symlink_is_a_spec_error(tmp_path: Path) -> None:
+    link = tmp_path / "image.json"
+    link.symlink_to(tmp_path / "gone.json")
+    with pytest.raises(SpecError, match="broken symbolic link"):
+        discover([str(link)])
+
+
+def test_symlink_loops_are_walked_once(tmp_path: Path) -> None:
+    _tree(tmp_path, ["specs/eas/image.json"])
+    (tmp_path / "specs" / "eas" / "again").symlink_to(tmp_path / "specs")
+    targets = discover([str(tmp_path / "specs")])
+    assert _relative(targets, tmp_path) == [("specs/eas/image.json", "spec")]
+
+
+def test_order_does_not_depend_on_creation_order(tmp_path: Path) -> None:
+    _tree(tmp_path, ["one/z.json", "one/a.json", "one/m/x.json"])
+    _tree(tmp_path, ["two/m/x.json", "two/a.json", "two/z.json"])
+    one = [os.path.relpath(t.path, tmp_path / "one") for t in discover([str(tmp_path / "one")])]
+    two = [os.path.relpath(t.path, tmp_path / "two") for t in discover([str(tmp_path / "two")])]
+    assert one == two == ["a.json", "m/x.json", "z.json"]

@@ -1,0 +1,82 @@
+"""Duplicate keys: JSON and YAML parsers keep the last value silently; we say so (DK003)."""
+
+from __future__ import annotations
+
+from deploykit.diagnostics import Severity
+from deploykit.loading import load_text
+
+DUPLICATE_PORT_JSON = """\
+{
+  "metadata": {"name": "image_test", "instance": 1},
+  "containers": [
+    {
+      "image": "registry-vpc.cn-shanghai.aliyuncs.com/xxx/yyy:zzz",
+      "port": 8080,
+      "command": "python app.py",
+      "port": 8000
+    }
+  ]
+}
+"""
+
+
+def test_json_duplicate_key_is_reported_at_the_later_key() -> None:
+    spec = load_text(DUPLICATE_PORT_JSON, "image.json")
+    assert spec.data["containers"][0]["port"] == 8000  # the last value, as json keeps it
+    (finding,) = spec.findings
+    assert finding.rule == "DK003"
+    assert finding.severity is Severity.WARNING
+    assert finding.pointer == "/containers/0/port"
+    assert finding.anchor == "key"
+    assert (finding.line, finding.column) == (8, 7)
+    assert "first on line 6" in finding.message
+    # The value kept is the one the source map points at.
+    assert spec.source_map.locate("/containers/0/port") == (8, 15)
+
+
+def test_json_duplicate_of_a_nested_object_forgets_the_lost_members() -> None:
+    text = (
+        '{"metadata": {"name": "a", "rpc": {"keepalive": 5000, "batching": true}},\n'
+        ' "metadata": {"name": "b"}}'
+    )
+    spec = load_text(text, "dup.json")
+    assert spec.data == {"metadata": {"name": "b"}}
+    assert [f.pointer for f in spec.findings] == ["/metadata"]
+    # /metadata/rpc is not in the data: it falls back to the kept `"metadata"` key.
+    assert spec.source_map.locate("/metadata/rpc/keepalive") == (2, 2)
+
+
+def test_json_duplicate_key_with_escaped_name() -> None:
+    text = '{"features": {"eas.aliyun.com/a": "1", "eas.aliyun.com\\/a": "2"}, "metadata": {}}'
+    spec = load_text(text, "dup.json")
+    assert [f.pointer for f in spec.findings] == ["/features/eas.aliyun.com~1a"]
+    assert "`eas.aliyun.com/a`" in spec.findings[0].message
+
+
+def test_secret_values_are_not_in_the_finding() -> None:
+    text = (
+        '{"metadata": {"name": "s"}, "dockerAuth": "dGVzdGNhbzoxMjM=",\n'
+        ' "dockerAuth": "aGVsbG86d29ybGQ="}'
+    )
+    (finding,) = load_text(text, "auth.json").findings
+    assert "dGVzdGNhbzoxMjM" not in finding.message
+    assert "aGVsbG86d29ybGQ" not in finding.message
+    assert "aGVsbG86d29ybGQ" not in (finding.suggestion or "")
+
+
+def test_yaml_duplicate_key() -> None:
+    text = "metadata:\n  name: image_test\n  instance: 1\n  instance: 2\n"
+    spec = load_text(text, "image.yaml")
+    assert spec.data["metadata"]["instance"] == 2
+    (finding,) = spec.findings
+    assert (finding.pointer, finding.line, finding.column) == ("/metadata/instance", 4, 3)
+    assert "first on line 3" in finding.message
+
+
+def test_yaml_merge_override_is_not_a_duplicate() -> None:
+    text = "base: &b {cpu: 1}\nmetadata:\n  <<: *b\n  cpu: 2\n"
+    assert load_text(text, "merge.yaml").findings == ()
+
+
+def test_no_duplicates_no_findings() -> None:
+    assert load_text('{"metadata": {"name": "a"}}', "ok.json").findings == ()

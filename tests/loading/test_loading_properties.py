@@ -1,0 +1,104 @@
+"""Property: for any JSON document, dumped any way people dump JSON, ``locate(pointer)`` is
+exactly where ``json.dumps`` put that value (and that key).
+
+The oracle is independent of the scanner: the value at ``pointer`` is swapped for a unique
+marker, the document is dumped again with the same settings, and the marker's offset in that
+text is the value's offset (everything before it is byte-for-byte the same).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deploykit import pointer as jp
+from deploykit.loading import load_text
+
+MARKER = "\u2603MARKER\u2603"
+
+# Keys with what breaks naive scanners: RFC 6901 specials, quotes, escapes, CJK, emoji.
+odd_text = st.text(
+    alphabet=st.sampled_from([*'ab/~."\\ \t\n', "é", "サ", "😀", "\u2028", "\x7f"]),
+    max_size=6,
+)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    odd_text,
+)
+documents = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(odd_text, children, max_size=4)
+    ),
+    max_leaves=25,
+)
+top_level = st.dictionaries(odd_text, documents, min_size=1, max_size=5)
+
+dump_styles = st.fixed_dictionaries(
+    {
+        "indent": st.sampled_from([None, 0, 1, 2, 4, "\t", " \t"]),
+        "ensure_ascii": st.booleans(),
+        "separators": st.sampled_from([None, (",", ":"), (", ", ": "), (" ,", " : ")]),
+    }
+)
+
+
+def _pointers(node: Any, pointer: str = "") -> list[str]:
+    found = [pointer]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _pointers(value, jp.child(pointer, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _pointers(value, jp.child(pointer, index))
+    return found
+
+
+def _replace(node: Any, tokens: list[str], *, key: bool) -> Any:
+    """A copy of ``node`` with the value (or the key) at ``tokens`` replaced by MARKER."""
+    if not tokens:
+        return MARKER
+    head, rest = tokens[0], tokens[1:]
+    if isinstance(node, list):
+        index = int(head)
+        return [_replace(v, rest, key=key) if i == index else v for i, v in enumerate(node)]
+    if key and not rest:
+        return {(MARKER if k == head else k): v for k, v in node.items()}
+    return {k: (_replace(v, rest, key=key) if k == head else v) for k, v in node.items()}
+
+
+def _expected(text: str, marked: str, style: dict[str, Any]) -> tuple[int, int]:
+    """Line and column of the marker's opening quote in ``marked``, checked against ``text``."""
+    start = marked.index(json.dumps(MARKER, ensure_ascii=style["ensure_ascii"]))
+    prefix = marked[:start]
+    assert text[:start] == prefix  # the oracle's premise: nothing before the value changed
+    return prefix.count("\n") + 1, start - (prefix.rfind("\n") + 1) + 1
+
+
+def _dump(document: Any, style: dict[str, Any], crlf: bool) -> str:
+    text = json.dumps(document, **style)
+    return text.replace("\n", "\r\n") if crlf else text
+
+
+@settings(max_examples=150, deadline=None)
+@given(document=top_level, style=dump_styles, crlf=st.booleans(), bom=st.booleans())
+def test_locate_matches_where_json_dumps_put_each_value(
+    document: dict[str, Any], style: dict[str, Any], crlf: bool, bom: bool
+) -> None:
+    text = _dump(document, style, crlf)
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode()
+    spec = load_text(data, "random.json")
+    assert spec.data == document
+    for pointer in _pointers(document)[1:]:
+        tokens = jp.split(pointer)
+        marked = _dump(_replace(document, tokens, key=False), style, crlf)
+        assert spec.source_map.locate(pointer) == _expected(text, marked, style), pointer
+        if isinstance(jp.resolve(document, jp.parent(pointer)), dict):
+            marked_key = _dump(_replace(document, tokens, key=True), style, crlf)
+            assert spec.source_map.locate(pointer, "key") == _expected(text, marked_key, style)
