@@ -1,0 +1,120 @@
+"""The EAS service model: real configs parse into it, secrets are secret from the start,
+both documented forms of a key (dotted/nested rpc, two autoscaler shapes) are modelled."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import SecretStr, ValidationError
+
+from deploykit.models.eas import EasService
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "eas"
+
+
+def load(name: str) -> Any:
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    return yaml.safe_load(text) if name.endswith(".yaml") else json.loads(text)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.iterdir()), ids=lambda p: p.name)
+def test_every_example_parses_with_no_unknown_key(path: Path) -> None:
+    service = EasService.model_validate(load(path.name))
+    assert service.model_extra == {}
+    assert service.service_name()
+
+
+def test_secrets_are_secret_types_and_never_in_repr() -> None:
+    service = EasService.model_validate(load("seed-console-harbor.json"))
+    assert isinstance(service.docker_auth, SecretStr)
+    assert service.docker_auth.get_secret_value() == "YWJjOmJjZA=="
+    assert "YWJjOmJjZA==" not in repr(service)
+    official = EasService.model_validate(load("official-complete.json"))
+    assert isinstance(official.token, SecretStr)
+    assert "M5Mjk0NDZhM2EwYzUzOGE0OGMx" not in repr(official)
+
+
+def test_git_password_is_a_secret() -> None:
+    data = load("custom-image-service.json")
+    data["storage"] = [
+        {"mount_path": "/code", "git": {"repo": "https://example.com/a.git", "password": "pw1"}}
+    ]
+    service = EasService.model_validate(data)
+    assert service.storage is not None
+    git = service.storage[0].git
+    assert git is not None and isinstance(git.password, SecretStr)
+    assert "pw1" not in repr(service)
+
+
+def test_dotted_and_nested_rpc_keys() -> None:
+    dotted = EasService.model_validate(load("python-processor.json"))
+    assert dotted.metadata is not None and dotted.metadata.rpc_keepalive == 10000
+    nested = EasService.model_validate(load("official-complete.json"))
+    assert nested.metadata is not None and nested.metadata.rpc is not None
+    assert nested.metadata.rpc.keepalive == 5000
+    assert nested.metadata.termination_grace_period == 30  # "eas.termination_grace_period"
+
+
+def test_both_autoscaler_shapes() -> None:
+    data = load("custom-image-service.json")
+    data["autoscaler"] = {"min": 2, "max": 5, "strategies": {"qps": 10}}
+    assert EasService.model_validate(data).autoscaler is not None
+    data["autoscaler"] = {
+        "min": 1,
+        "max": 4,
+        "scaleStrategies": [{"metricName": "cpu", "threshold": 70.5}],
+        "behavior": {"scaleDown": {"stabilizationWindowSeconds": 300}},
+    }
+    scaler = EasService.model_validate(data).autoscaler
+    assert scaler is not None and scaler.scale_strategies is not None
+    assert scaler.scale_strategies[0].threshold == 70.5
+
+
+@pytest.mark.parametrize("model_config", ['{"fg_mode": "normal"}', {"fg_mode": "normal"}, ""])
+def test_model_config_is_a_string_or_an_object(model_config: Any) -> None:
+    data = load("torcheasyrec-rank.json")
+    data["model_config"] = model_config
+    assert EasService.model_validate(data).processor_model_config == model_config
+
+
+@pytest.mark.parametrize("labels", [{"team": "search"}, ["team:search"], "team:search"])
+def test_labels_as_a_map_or_key_value_strings(labels: Any) -> None:
+    data = load("custom-image-service.json")
+    data["labels"] = labels
+    assert EasService.model_validate(data).labels == labels
+
+
+def test_storage_sources_and_shm() -> None:
+    service = EasService.model_validate(load("pai-rag-multi-container.json"))
+    assert service.storage is not None
+    assert [item.sources() for item in service.storage] == [["oss"], ["empty_dir"]]
+    shm = service.storage[1].empty_dir
+    assert shm is not None and (shm.medium, shm.size_limit) == ("memory", 20)
+
+
+def test_dataset_read_only_is_snake_case() -> None:
+    data = load("custom-image-service.json")
+    data["storage"] = [
+        {"mount_path": "/data", "dataset": {"id": "d-abc123", "version": "v1", "read_only": True}}
+    ]
+    service = EasService.model_validate(data)
+    assert service.storage is not None and service.storage[0].dataset is not None
+    assert service.storage[0].dataset.read_only is True
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [(("containers", 0, "port"), "8000"), (("metadata", "enable_grpc"), "true")],
+)
+def test_strings_are_not_coerced(where: tuple[Any, ...], value: str) -> None:
+    data = load("custom-image-service.json")
+    node = data
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    with pytest.raises(ValidationError):
+        EasService.model_validate(data)
