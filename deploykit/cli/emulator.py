@@ -8,8 +8,11 @@ module is imported at every CLI start-up.
 
 from __future__ import annotations
 
+import signal
 import socket
 import sys
+import threading
+from types import FrameType
 from typing import Annotated, Optional
 
 import typer
@@ -150,11 +153,29 @@ def _serve(
     sys.stdout.flush()  # the line is what scripts wait for; do not leave it in a pipe buffer
     _console.note("press Ctrl-C to stop")
     config = uvicorn.Config(emulator.asgi_app(), log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    interrupted: list[int] = []
+
+    def on_sigint(signum: int, _frame: FrameType | None) -> None:
+        # After a graceful stop uvicorn restores this handler and re-raises the signal: note
+        # it, so the command ends as interrupted commands do (exit 130) whatever SIGINT
+        # disposition the shell gave us (background jobs start with it ignored). Before
+        # uvicorn has taken over, a Ctrl-C interrupts right away.
+        interrupted.append(signum)
+        if not server.started:
+            raise KeyboardInterrupt
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_sigint) if in_main_thread else None
     try:
-        uvicorn.Server(config).run(sockets=[listener])
+        server.run(sockets=[listener])
     finally:
         listener.close()
         emulator.close()
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def _bind(host: str, port: int) -> socket.socket:

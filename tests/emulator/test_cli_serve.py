@@ -1,0 +1,143 @@
+"""``deploykit emulator serve`` starts, answers signed requests, and stops on Ctrl-C."""
+
+from __future__ import annotations
+
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from typing import IO
+
+import httpx
+import pytest
+from emulator_testkit import image_service
+from pydantic import SecretStr
+
+from deploykit.cli.app import main
+from deploykit.clients.alibaba._signer import Acs3Auth
+from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
+
+DEPLOYKIT = [sys.executable, "-c", "from deploykit.cli.app import run; run()"]
+
+
+def first_line(stream: IO[str], timeout: float = 20.0) -> str:
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    return lines.get(timeout=timeout)
+
+
+@pytest.fixture
+def serve() -> Iterator[subprocess.Popen[str]]:
+    process = subprocess.Popen(
+        [
+            *DEPLOYKIT,
+            "emulator",
+            "serve",
+            "--port",
+            "0",
+            "--access-key-id",
+            "LTAI5tCiRunner",
+            "--access-key-secret",
+            "ci-runner-secret",
+            "--region",
+            "cn-hangzhou",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    yield process
+    if process.poll() is None:
+        process.kill()
+    process.wait(timeout=10)
+    for stream in (process.stdout, process.stderr):
+        if stream:
+            stream.close()
+
+
+@pytest.mark.slow
+def test_serve_prints_its_url_serves_and_stops_on_ctrl_c(serve: subprocess.Popen[str]) -> None:
+    assert serve.stdout is not None and serve.stderr is not None
+    line = first_line(serve.stdout)
+    assert "AccessKey ID LTAI5tCiRunner" in line
+    assert "ci-runner-secret" not in line  # a user's secret is never printed
+    url = line.split(" on ", 1)[1].split(" ", 1)[0]
+    assert url.startswith("http://127.0.0.1:")
+
+    auth = Acs3Auth("LTAI5tCiRunner", SecretStr("ci-runner-secret"))
+    with httpx.Client(base_url=url, auth=auth, timeout=10) as client:
+        created = client.post("/api/v2/services", json=image_service())
+        assert created.json()["Region"] == "cn-hangzhou"
+        assert client.get("/api/v2/services/cn-hangzhou/image_test").status_code == 200
+    defaults = Acs3Auth(DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_ACCESS_KEY_SECRET))
+    with httpx.Client(base_url=url, auth=defaults, timeout=10) as client:
+        assert client.get("/api/v2/services").json()["Code"] == "InvalidAccessKeyId.NotFound"
+
+    serve.send_signal(signal.SIGINT)
+    serve.wait(timeout=15)  # stops on Ctrl-C, promptly
+    assert "Traceback" not in serve.stderr.read()
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="deploykit.cli.app.main ignores the 130 typer returns for KeyboardInterrupt "
+    "when standalone_mode=False (fix belongs in app.py; remove this mark with it)",
+)
+def test_ctrl_c_ends_serve_with_exit_130(serve: subprocess.Popen[str]) -> None:
+    assert serve.stdout is not None
+    first_line(serve.stdout)
+    serve.send_signal(signal.SIGINT)
+    assert serve.wait(timeout=15) == 130  # PRODUCT.md: interrupted
+
+
+@pytest.mark.slow
+def test_serve_with_defaults_prints_the_documented_credentials() -> None:
+    process = subprocess.Popen(
+        [*DEPLOYKIT, "emulator", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = first_line(process.stdout)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+        if process.stdout:
+            process.stdout.close()
+    assert f"AccessKey ID {DEFAULT_ACCESS_KEY_ID}" in line
+    assert f"secret {DEFAULT_ACCESS_KEY_SECRET}" in line
+
+
+@pytest.mark.parametrize(
+    ("argv", "cause"),
+    [
+        (["--platform", "modelarts"], "not supported yet"),
+        (["--platform", "gcp"], "is not one of"),
+        (["--access-key-id", "LTAI5tOnlyHalf"], "go together"),
+        (["--fail-rate", "0.6", "--drop-rate", "0.6"], "must not exceed 1"),
+        (["--token", "x"], "--platform modelarts"),
+    ],
+)
+def test_bad_options_are_exit_2_with_a_cause(
+    argv: list[str], cause: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["emulator", "serve", *argv]) == 2
+    assert cause in capsys.readouterr().err
+
+
+def test_a_busy_port_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["emulator", "serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err
+    assert "--port" in err
