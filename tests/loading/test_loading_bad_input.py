@@ -285,10 +285,10 @@ def test_permission_denied_as_the_os_reports_it(
     path = tmp_path / "secret.json"
     path.write_bytes(SEED)
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> object:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(name: str, *args: object, **kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied", name)
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(SpecError) as caught:
         load_target(Target(str(path), "spec"))
     assert caught.value.message == "permission denied"
