@@ -127,8 +127,11 @@ def _check_archive(archive: ImageArchive, platform: str | None) -> FileReport:
     findings: Findings = defaultdict(list)
     check_boot_file(archive.config, target, archive.path, findings)
     diagnostics = findings[archive.path]
-    modelarts = "modelarts" in target.platforms
+    modelarts = target.platforms.get("modelarts")
     if modelarts:
+        # The saved config says what the container runs as and exposes, like a Dockerfile.
+        check_user(archive.config, "", archive.path, findings)
+        check_ports([], archive.config, modelarts, archive.path, findings)
         diagnostics.extend(_size(archive, target))
     else:
         diagnostics.append(_skipped(("image size limits (IMG013/IMG014)",)))

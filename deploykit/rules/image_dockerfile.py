@@ -158,14 +158,15 @@ def parse_dockerfile(text: str, path: Path) -> Dockerfile:
         in_prologue = False
         physical = [(number, line)]
         joined = line
-        while _continues(joined, escape) and index < len(lines):
+        while _continues(joined, escape):
             joined = joined.rstrip()[:-1]
-            follow = lines[index]
+            while index < len(lines) and _is_comment_or_blank(lines[index]):
+                index += 1  # dropped inside a continuation, as Docker does
+            if index == len(lines):
+                break
             index += 1
-            if _is_comment_or_blank(follow):
-                continue
-            physical.append((index, follow))
-            joined += follow
+            physical.append((index, lines[index - 1]))
+            joined += lines[index - 1]
         keyword, _, rest = joined.strip().partition(" ")
         keyword = keyword.upper()
         if keyword not in INSTRUCTIONS:

@@ -18,7 +18,8 @@ trap handle_sigterm TERM
 
 # PORT is 8080 on ModelArts (the image's ENV); the EAS service spec sets it to 8000,
 # because the EAS engine itself listens on 8080 and 9090 (seeds/004).
-gunicorn --chdir /home/app -k gevent --keep-alive 200 --graceful-timeout 30 \
-  -b "0.0.0.0:${PORT:-8080}" --access-logfile - --error-logfile - app:application &
+gunicorn --chdir /home/app -w "${GUNICORN_WORKERS:-2}" -k gevent --keep-alive 200 \
+  --graceful-timeout 30 -b "0.0.0.0:${PORT:-8080}" --access-logfile - --error-logfile - \
+  app:application &
 gunicorn_pid=$!
 wait "$gunicorn_pid"
