@@ -1,0 +1,128 @@
+"""Every deploy command over real HTTP: the emulator under uvicorn on 127.0.0.1:<free port>.
+
+This is how users run deploykit in CI against ``deploykit emulator serve``; it exercises the
+real httpx transport, dropped connections included.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from deploykit.cli.app import main
+from deploykit.emulator import (
+    DEFAULT_ACCESS_KEY_ID,
+    DEFAULT_ACCESS_KEY_SECRET,
+    Emulator,
+    Faults,
+    Timings,
+)
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "emulator"))
+from emulator_testkit import ServedEmulator
+
+pytestmark = pytest.mark.slow
+SPEC = Path(__file__).parent.parent / "deploy" / "specs" / "echo_service.json"
+DOCKER_AUTH = "ZGVwbG95a2l0OnMzY3JldC1wYXNzd29yZA=="
+QUICK = Timings(accept=0.05, per_instance=0.05)
+
+
+@pytest.fixture(autouse=True)
+def credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET)
+    monkeypatch.setenv("DEPLOYKIT_CONFIG", str(tmp_path / "config.ini"))
+    monkeypatch.setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", str(tmp_path / "credentials.ini"))
+
+
+@pytest.fixture
+def served() -> Iterator[ServedEmulator]:
+    emulator = Emulator(timings=QUICK)
+    with ServedEmulator(emulator) as server:
+        yield server
+    emulator.close()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert DOCKER_AUTH not in out + err
+    return code, out, err
+
+
+def test_every_command_over_http(
+    served: ServedEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    at = ["--endpoint", served.url]
+    code, out, _ = run(capsys, "create", str(SPEC), *at)
+    assert code == 0 and out.splitlines()[-1] == "[OK] Service is running"
+    assert run(capsys, "ls", *at)[1].count("| echo_service ") == 1
+    assert run(capsys, "scale", "echo_service", "--instance", "3", *at)[0] == 0
+    assert run(capsys, "modify", "echo_service", "-D", "metadata.instance=2", *at)[0] == 0
+    assert run(capsys, "stop", "echo_service", *at)[0] == 0
+    assert run(capsys, "start", "echo_service", *at)[0] == 0
+    code, out, _ = run(capsys, "desc", "echo_service", *at, "--format", "json")
+    assert code == 0 and json.loads(out)["Status"] == "Running"
+    code, out, _ = run(capsys, "plan", str(SPEC), *at, "--exit-code")
+    assert code == 0, out  # instance is 2 again: nothing to change
+    code, out, _ = run(capsys, "apply", str(SPEC), *at)
+    assert code == 0 and "0 created, 0 updated, 1 unchanged" in out
+    code, out, _ = run(capsys, "delete", "echo_service", "-y", *at)
+    assert code == 0 and out.splitlines()[-1] == "[OK] Service was deleted successfully"
+    assert "echo_service" not in run(capsys, "ls", *at)[1]
+
+
+def test_wrong_secret_is_exit_3_and_not_retried(
+    served: ServedEmulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "not-the-secret")
+    code, _, err = run(capsys, "ls", "--endpoint", served.url, "--verbose")
+    assert code == 3
+    assert "SignatureDoesNotMatch" in err and "retrying" not in err
+    assert "not-the-secret" not in err
+
+
+def test_wait_timeout_is_exit_5(capsys: pytest.CaptureFixture[str]) -> None:
+    slow = Emulator(timings=Timings(accept=60.0, per_instance=1.0))
+    with ServedEmulator(slow) as server:
+        code, out, err = run(capsys, "create", str(SPEC), "--endpoint", server.url,
+                             "--timeout", "1")
+    slow.close()
+    assert code == 5
+    assert "[OK] Service is now creating" in out and "Creating" in err
+
+
+def test_failed_deployment_is_exit_4(capsys: pytest.CaptureFixture[str]) -> None:
+    # The image is not in the emulator's registry: the service ends Failed, as on EAS.
+    strict = Emulator(timings=QUICK, known_images=["registry-vpc.cn-shanghai.aliyuncs.com/x:1"])
+    with ServedEmulator(strict) as server:
+        code, _, err = run(capsys, "create", str(SPEC), "--endpoint", server.url)
+    strict.close()
+    assert code == 4 and "Failed" in err
+
+
+def test_apply_under_faults_over_http(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The issue's fault mix, smaller N: exactly N services, none twice, exit 0.
+    faults = Faults(error_5xx=0.2, throttle=0.1, drop=0.05, lost_create_response=0.05,
+                    retry_after_ms=10, seed=11)
+    emulator = Emulator(timings=QUICK, faults=faults)
+    for i in range(20):
+        spec = json.loads(SPEC.read_text())
+        spec["metadata"]["name"] = f"echo_{i:02d}"
+        (tmp_path / f"echo_{i:02d}.json").write_text(json.dumps(spec))
+    with ServedEmulator(emulator) as server:
+        code, out, err = run(capsys, "apply", str(tmp_path), "--endpoint", server.url,
+                             "--concurrency", "5", "--no-wait", "--format", "json")
+        assert code == 0, err
+        summary = json.loads(out.splitlines()[-1])
+        assert summary["created"] == 20 and summary["retries"] > 0
+        code, out, _ = run(capsys, "ls", "--endpoint", server.url, "--format", "json")
+    emulator.close()
+    names = [s["ServiceName"] for s in json.loads(out)["services"]]
+    assert sorted(names) == [f"echo_{i:02d}" for i in range(20)]
