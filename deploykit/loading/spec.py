@@ -1,8 +1,8 @@
 """LoadedSpec and the functions that produce it: a spec file or text, parsed, with positions.
 
-The format is chosen by extension, then by content (JSON first: text starting with ``{`` or
-``[`` is JSON); JSON goes to the C ``json`` module, YAML to PyYAML, which is imported only
-when a YAML spec is read. A spec is a single object at the top level.
+The format is chosen by extension, then by content. JSON first: text starting with ``{`` or
+``[`` is tried as JSON, even in a ``.yaml`` file. JSON goes to the C ``json`` module, YAML to
+PyYAML, which is imported only when a YAML spec is read. A spec is one object at the top.
 """
 
 from __future__ import annotations
@@ -80,9 +80,7 @@ def load_text(text: str | bytes, path: str, *, platform: str = "auto") -> Loaded
     if format == "json":
         data, source_map, findings = load_json(text, path)
     else:
-        from deploykit.loading.yaml_reader import load_yaml
-
-        data, source_map, findings = load_yaml(text, path)
+        format, (data, source_map, findings) = _load_yaml(text, path)
     if not isinstance(data, dict):
         raise _not_an_object(data, source_map, path)
     return LoadedSpec(
@@ -101,7 +99,27 @@ def choose_format(path: str, text: str) -> Format:
         return "json"
     if name.endswith(YAML_SUFFIXES):
         return "yaml"
-    return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+    return "json" if _looks_like_json(text) else "yaml"
+
+
+def _load_yaml(
+    text: str, path: str
+) -> tuple[Format, tuple[Any, SourceMap, tuple[Diagnostic, ...]]]:
+    """JSON first: a ``.yaml`` file holding JSON (a common way to write one) is read by the
+    JSON parser, which accepts the tab indentation YAML forbids; YAML flow style that is
+    not JSON (unquoted keys) still goes to YAML."""
+    if _looks_like_json(text):
+        try:
+            return "json", load_json(text, path)
+        except SpecError:
+            pass
+    from deploykit.loading.yaml_reader import load_yaml
+
+    return "yaml", load_yaml(text, path)
+
+
+def _looks_like_json(text: str) -> bool:
+    return text.lstrip()[:1] in ("{", "[")
 
 
 def _not_an_object(data: Any, source_map: SourceMap, path: str) -> SpecError:

@@ -34,7 +34,9 @@ from deploykit.pointer import escape
 _TAG = "tag:yaml.org,2002:"
 # Scalar tags that are plain JSON data, built by PyYAML's own safe constructors.
 _SCALARS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null")}
-_TIMESTAMP = f"{_TAG}timestamp"
+# Kept as the text written: JSON has no dates, and a bare `=` (YAML 1.1 "value" key,
+# which PyYAML's safe_load cannot even construct) is just the string "=" to a user.
+_AS_TEXT = {f"{_TAG}timestamp", f"{_TAG}value"}
 _MAP, _SEQ, _MERGE = f"{_TAG}map", f"{_TAG}seq", f"{_TAG}merge"
 _PLAIN_DATA_HINT = (
     "remove the tag: a spec holds only maps, lists, strings, numbers, booleans and null"
@@ -135,7 +137,7 @@ class _DataBuilder:
     def _scalar(self, node: ScalarNode) -> Any:
         if node.tag in _SCALARS:
             return self.loader.construct_object(node)
-        if node.tag == _TIMESTAMP:
+        if node.tag in _AS_TEXT:
             return node.value
         raise self._not_plain_data(node)
 

@@ -165,10 +165,34 @@ def test_yaml_with_crlf_and_bom() -> None:
     assert spec.source_map.locate("/containers/0/port") == (9, 11)
 
 
-def test_yaml_flow_style_and_json_in_a_yaml_file() -> None:
-    spec = load_text('{"metadata": {"cpu": 1}, "containers": [{"port": 8000}]}\n', "x.yaml")
+def test_json_in_a_yaml_file_is_read_as_json_tabs_included() -> None:
+    text = '{\n\t"metadata": {"cpu": 1},\n\t"containers": [{"port": 8000}]\n}\n'
+    spec = load_text(text, "x.yaml")
+    assert spec.format == "json"
+    assert spec.source_map.locate("/containers/0/port") == (3, 26)
+
+
+def test_yaml_flow_style_that_is_not_json_is_read_as_yaml() -> None:
+    spec = load_text("{metadata: {cpu: 1}, containers: [{port: 8000}]}\n", "x.yaml")
     assert spec.format == "yaml"
-    assert spec.source_map.locate("/containers/0/port") == (1, 50)
+    assert spec.data == {"metadata": {"cpu": 1}, "containers": [{"port": 8000}]}
+    assert spec.source_map.locate("/containers/0/port") == (1, 42)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "format"),
+    [
+        ("<stdin>", '{"metadata": {}}', "json"),
+        ("<stdin>", "metadata: {}\n", "yaml"),
+        ("service.conf", '  \n[{"metadata": {}}]', "json"),
+        ("service.JSON", '{"metadata": {}}', "json"),
+        ("service.YML", "metadata: {}\n", "yaml"),
+    ],
+)
+def test_format_by_extension_then_content(name: str, text: str, format: str) -> None:
+    from deploykit.loading.spec import choose_format
+
+    assert choose_format(name, text) == format
 
 
 def test_yaml_merge_keys_point_at_the_anchor() -> None:
