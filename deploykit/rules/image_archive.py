@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import tarfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,10 @@ def read_archive(path: Path) -> ImageArchive:
     try:
         with tarfile.open(path, mode="r:*") as tar:
             members, documents = _scan(tar)
-    except (OSError, tarfile.TarError, EOFError) as err:
-        raise SpecError(f"cannot read the image archive: {err}", path=str(path),
+    except (OSError, tarfile.TarError, EOFError, zlib.error) as err:
+        cause = (err.strerror if isinstance(err, OSError) and err.strerror
+                 else "it is not a tar file, nor a gzip of one, or it is cut short")
+        raise SpecError(f"cannot read the image archive: {cause}", path=str(path),
                         hint="pass the output of `docker save IMAGE -o image.tar` "
                              "(optionally gzipped) or an OCI image layout tar") from None
     # Docker 25+ writes both layouts; the legacy manifest.json lists uncompressed layers.
