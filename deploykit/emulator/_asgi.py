@@ -64,7 +64,10 @@ class AsgiApp:
         if scope.get("query_string"):
             raw_path += b"?" + scope["query_string"]
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-        reply = self._emulator.handle(scope["method"], raw_path, headers, bytes(body))
+        # In a worker thread: a SQLite lock held by another process must not freeze the loop.
+        reply = await asyncio.to_thread(
+            self._emulator.handle, scope["method"], raw_path, headers, bytes(body)
+        )
         if reply.drop:
             await send(
                 {

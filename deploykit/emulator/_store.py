@@ -115,7 +115,10 @@ class ServiceStore:
         self._lock = threading.Lock()
         with self._lock:
             if path is not None:
+                # WAL + synchronous=NORMAL: no fsync per commit (a crash may lose the last
+                # calls, never corrupt the file) — an emulator trades that for speed.
                 self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
 
     @contextmanager
