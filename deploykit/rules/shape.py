@@ -53,6 +53,7 @@ _EXPECTED = {
     "none_required": "null",
 }
 _WRONG_TYPE = frozenset(_EXPECTED)
+_DESCRIBED = _WRONG_TYPE | {"literal_error", "enum"}
 # A union error's loc ends with its member's name; these are the JSON words for them.
 _MEMBER_WORDS = {"str": "a string", "int": "an integer", "bool": "a boolean", "float": "a number"}
 _MAX_PRUNE_ROUNDS = 8
@@ -189,6 +190,13 @@ def _diagnostic(
         return _unknown_key_diagnostic(
             pointer, _field_names_at(model, [_loc_key(t) for t in tokens[:-1]]), rules
         )
+    if any(e["type"] == "invalid_key" for e in errors):
+        # YAML allows `1:` or `true:` as keys; JSON and the platforms' APIs do not.
+        return rules.wrong_type(
+            pointer,
+            f"{where} has a key that is not a string (e.g. a YAML number or boolean key)",
+            suggestion="quote the key",
+        )
     value = jp.resolve(data, pointer)
     secret = any(is_secret_key(t) for t in tokens)
     got = describe_value(value, secret=secret)
@@ -200,11 +208,11 @@ def _diagnostic(
             f"{where} must be {expected}, not {got}",
             suggestion=_type_fix(value, expected, secret),
         )
-    return rules.invalid_value(
-        pointer,
-        f"{where} must be {expected}, not {got}",
-        suggestion=f"change {where} to {expected}",
-    )
+    if all(e["type"] in _DESCRIBED for e in errors):
+        message = f"{where} must be {expected}, not {got}"
+    else:  # a constraint of a platform model (e.g. "greater than 0"), in pydantic's words
+        message = f"{where} is not valid: {expected}, not {got}"
+    return rules.invalid_value(pointer, message, suggestion=f"change {where} to {expected}")
 
 
 def _join_expected(errors: list[Any]) -> str:
@@ -212,7 +220,7 @@ def _join_expected(errors: list[Any]) -> str:
     for error in errors:
         if error["type"] in _EXPECTED:
             word = _EXPECTED[error["type"]]
-        elif error["type"] == "literal_error":
+        elif error["type"] in ("literal_error", "enum"):
             word = f"one of {error.get('ctx', {}).get('expected', '')}"
         else:
             msg = str(error["msg"])

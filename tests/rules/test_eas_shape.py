@@ -277,3 +277,11 @@ def test_forbidden_extra_key_gets_did_you_mean_and_missing_names_the_owner() -> 
     # the bad probe is dropped; the rest of the container still reaches the semantic rules
     assert model is not None and model.image.startswith("registry-vpc")
     assert all(not isinstance(d, BaseModel) for d in diagnostics)
+
+
+def test_yaml_non_string_keys_are_reported_not_raised() -> None:
+    data = example("seed-image.json")
+    data["metadata"][1] = "one"  # YAML `1: one`
+    [diagnostic] = found(data, "EAS002")
+    assert diagnostic.pointer == "/metadata"
+    assert "not a string" in diagnostic.message
