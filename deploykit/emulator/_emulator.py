@@ -91,6 +91,8 @@ class Emulator:
     ) -> Reply:
         """Answer one HTTP request. Never raises: every failure is an API error reply."""
         request_id = new_request_id()
+        # Alibaba Cloud answers carry the request id as a header too, errors included.
+        reply_headers = [_JSON, ("x-acs-request-id", request_id)]
         try:
             fault = self.faults.before_request()
             if fault is Fault.DROP:
@@ -100,7 +102,9 @@ class Emulator:
             if fault is Fault.THROTTLE:
                 failure = ApiFailure("Throttling.User")
                 retry_after = ("x-acs-retry-after", str(self.faults.faults.retry_after_ms))
-                return Reply(failure.status, [_JSON, retry_after], error_body(failure, request_id))
+                return Reply(
+                    failure.status, [*reply_headers, retry_after], error_body(failure, request_id)
+                )
             now = self._clock()
             nonce = verify_signature(method, raw_path, headers, body, self._credentials, now)
             with self._store.transaction() as tx:
@@ -111,11 +115,11 @@ class Emulator:
             call = route(method, path, dict(query), body)
             answer = self._api.call(call)
         except ApiFailure as failure:
-            return Reply(failure.status, [_JSON], error_body(failure, request_id))
+            return Reply(failure.status, reply_headers, error_body(failure, request_id))
         if call.action == "CreateService" and self.faults.lose_create_response():
             return Reply(0, drop=True)
         answer["RequestId"] = request_id
-        return Reply(200, [_JSON], json.dumps(answer, ensure_ascii=False).encode())
+        return Reply(200, reply_headers, json.dumps(answer, ensure_ascii=False).encode())
 
     def mock_transport(self) -> httpx.MockTransport:
         """An in-process transport for ``httpx.Client(transport=…)``; latency is slept."""
