@@ -110,8 +110,10 @@ def service(rng: random.Random, index: int) -> dict[str, Any]:
         metadata["cuda"] = rng.choice(("11.2", "11.0", "10.2"))
     if rng.random() < 0.3:
         metadata["rpc"] = {"keepalive": rng.choice((5000, 60000, 600000)), "enable_sigterm": True}
-    if rng.random() < 0.2:
-        metadata["rpc.keepalive"] = 70000  # the legacy dotted form (reference/eas.md §1.10)
+    elif rng.random() < 0.2:
+        # The legacy dotted form (reference/eas.md §1.10); never with the nested one, which
+        # EAS007 rightly reports as a conflict.
+        metadata["rpc.keepalive"] = 70000
     spec: dict[str, Any] = {"metadata": metadata, "containers": [container]}
     if rng.random() < 0.5:
         spec["cloud"] = {"computing": {"instances": [{"type": rng.choice(INSTANCE_TYPES)}]}}
