@@ -302,3 +302,19 @@ def test_color_only_on_a_tty_and_never_with_no_color(
     assert "\x1b[" not in run(capsys, path)[1]
     monkeypatch.delenv("NO_COLOR")
     assert "\x1b[" not in run(capsys, path, "--format", "json")[1]
+
+
+@pytest.mark.parametrize(
+    ("args", "cause"),
+    [
+        (["--bogus", "svc.json"], "No such option: --bogus"),
+        ([], "Missing"),  # no PATH at all
+    ],
+)
+def test_a_usage_error_is_exit_2_not_an_internal_error(
+    capsys: pytest.CaptureFixture[str], args: list[str], cause: str
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert cause in err
+    assert "internal error" not in err
