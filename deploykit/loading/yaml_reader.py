@@ -45,9 +45,28 @@ _PLAIN_DATA_HINT = (
 
 def load_yaml(text: str, path: str) -> tuple[Any, SourceMap, tuple[Diagnostic, ...]]:
     """(data, source map, loading findings) of one single-document YAML text."""
-    loader = yaml.SafeLoader(text)
+    loader, node = _compose(text, path)
+    if node is None:
+        raise SpecError(
+            "file holds only comments, no YAML document",
+            path=path,
+            hint="write the service spec into it (see examples/), or remove the file",
+        )
+    builder = _DataBuilder(text, path, loader)
+    data = builder.build(node, "", depth=1, key_offset=NO_KEY)
+    return data, SourceMap(text, builder.entries), tuple(builder.findings)
+
+
+def _compose(text: str, path: str) -> tuple[yaml.SafeLoader, Node | None]:
+    """The node graph of the one document in ``text`` (aliases are shared nodes, not yet
+    expanded), or a SpecError."""
     try:
-        node = loader.get_single_node()
+        # The reader checks every character as the loader is made: it can raise already.
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as err:
+        raise yaml_syntax_error(text, err, path) from None
+    try:
+        return loader, loader.get_single_node()
     except yaml.composer.ComposerError as err:
         if err.context == "expected a single document in the stream":
             raise _multi_document(text, err, path) from None
@@ -62,15 +81,6 @@ def load_yaml(text: str, path: str) -> tuple[Any, SourceMap, tuple[Diagnostic, .
         ) from None
     finally:
         loader.dispose()
-    if node is None:
-        raise SpecError(
-            "file holds only comments, no YAML document",
-            path=path,
-            hint="write the service spec into it (see examples/), or remove the file",
-        )
-    builder = _DataBuilder(text, path, loader)
-    data = builder.build(node, "", depth=1, key_offset=NO_KEY)
-    return data, SourceMap(text, builder.entries), tuple(builder.findings)
 
 
 class _DataBuilder:
@@ -136,7 +146,15 @@ class _DataBuilder:
 
     def _scalar(self, node: ScalarNode) -> Any:
         if node.tag in _SCALARS:
-            return self.loader.construct_object(node)
+            try:
+                return self.loader.construct_object(node)
+            except (ValueError, yaml.YAMLError):
+                # e.g. `!!int abc`, or an int longer than Python converts. The value is not
+                # echoed: it may be a secret.
+                kind = node.tag[len(_TAG) :]
+                raise self._error(
+                    node, f"value cannot be read as {kind}", "write a plain value without a tag"
+                ) from None
         if node.tag in _AS_TEXT:
             return node.value
         raise self._not_plain_data(node)
