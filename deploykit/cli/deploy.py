@@ -8,8 +8,10 @@ become exit codes in ``app.main`` only. httpx and tenacity are imported inside t
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,7 +19,6 @@ import typer
 
 from deploykit.cli import _console
 from deploykit.cli._exit import ExitCode
-from deploykit.deploy import eascmd_text as eascmd
 from deploykit.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -78,7 +79,25 @@ class Common:
 
 def register(app: typer.Typer) -> None:
     for command in (create, modify, desc, ls, start, stop, delete, scale, apply, plan):
-        app.command(name=command.__name__)(command)
+        app.command(name=command.__name__)(_interruptible(command))
+
+
+def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
+    """Ctrl-C ends with 130 (PRODUCT.md exit codes).
+
+    typer turns KeyboardInterrupt into ``Exit(130)`` and, with ``standalone_mode=False``,
+    *returns* that code, which ``app.main`` does not look at; a ``SystemExit`` reaches it.
+    """
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except KeyboardInterrupt:
+            _console.note("interrupted")
+            raise SystemExit(ExitCode.INTERRUPTED) from None
+
+    return run
 
 
 def create(
@@ -94,6 +113,8 @@ def create(
     show_token: ShowTokenOpt = False,
 ) -> None:
     """Create a service (validated first), then wait until it is running."""
+    from deploykit.deploy import eascmd_text as eascmd
+
     common = Common(platform, profile, region, endpoint, fmt, verbose, show_token)
     (one,) = _load_or_refuse(common, [spec])
     client = common.client()
@@ -273,6 +294,7 @@ def apply(
     verbose: VerboseOpt = False,
 ) -> None:
     """Create or update every service described by SPECS, several at a time."""
+    from deploykit.deploy import eascmd_text as eascmd
     from deploykit.deploy.apply import apply_many
 
     common = Common(platform, profile, region, endpoint, fmt, verbose)
@@ -355,14 +377,14 @@ def _announce(common: Common, event: str, request_id: str, service: dict[str, An
 
 def _answered(common: Common, event: str, answer: dict[str, Any], name: str) -> None:
     """``[RequestId]`` then the API's own message (reference/eas.md §3.3 examples)."""
-    from deploykit.deploy.eascmd_text import request_id_line
+    from deploykit.deploy import eascmd_text as eascmd
 
     request_id = str(answer.get("RequestId") or "")
     message = str(answer.get("Message") or f"Service [{name}] is {event}")
     if common.json:
         common.emit(event, None, service=name, request_id=request_id, message=message)
     else:
-        _console.out(request_id_line(request_id))
+        _console.out(eascmd.request_id_line(request_id))
         _console.out(eascmd.ok(message))
 
 
@@ -376,13 +398,14 @@ def _watch(
 ) -> None:
     """Progress lines on change until ``target``; ``skip`` is a status already announced."""
     from deploykit.clients._wait import GONE, wait_for
-    from deploykit.deploy.eascmd_text import progress_line
+    from deploykit.deploy import eascmd_text as eascmd
 
+    gone = target == GONE
     for progress in wait_for(lambda: client.find(name), target, _wait_policy(timeout)):
-        if progress.status in (skip, target):
+        # eascmd prints "[OK] Running [Total: …]" before "[OK] Service is running" (§2.3).
+        if progress.status == skip or progress.status == GONE:
             continue
-        gone = target == GONE
-        line = eascmd.ok("Service is terminating") if gone else progress_line(progress)
+        line = eascmd.ok("Service is terminating") if gone else eascmd.progress_line(progress)
         common.emit("progress", line, service=name, status=progress.status,
                     total=progress.total, pending=progress.pending, running=progress.running)
     common.emit(target.lower(), eascmd.ok(_DONE_TEXT[target]), service=name)
@@ -395,6 +418,8 @@ def _wait_policy(timeout: float) -> WaitPolicy:
 
 
 def _print_outcome(common: Common, outcome: Outcome) -> None:
+    from deploykit.deploy import eascmd_text as eascmd
+
     if common.json:
         _console.out(json.dumps(outcome.as_dict(), ensure_ascii=False))
         return

@@ -197,3 +197,18 @@ def test_modelarts_platform_is_a_clear_exit_2(capsys: pytest.CaptureFixture[str]
     code, _, err = run(capsys, "ls", "--platform", "modelarts", *LOCAL)
     assert code == 2 and "not supported yet" in err
 
+
+
+def test_ctrl_c_while_waiting_ends_with_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from deploykit.clients._wait import WaitPolicy
+
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("deploykit.cli.deploy._wait_policy",
+                        lambda timeout: WaitPolicy(timeout=timeout, sleep=interrupted))
+    code, out, err = run(capsys, "create", str(SPEC), *LOCAL)
+    assert code == 130
+    assert "[OK] Service is now creating" in out and "interrupted" in err
