@@ -44,12 +44,15 @@ CNV009 are losses (a field dropped or a value changed); CNV004, CNV005, CNV008 w
 what you must change; info lines say which default was written (override it with an option).
 
 Nothing is ever written when the exit code is 1, so no existing file is replaced by a
-conversion you cannot use:
+conversion you cannot use.
 
-  0  converted and written (losses, if any, are in the report);
-  1  an error-level conflict (CNV003: a ModelArts image on 8080, which EAS reserves -- make
-     the image listen elsewhere and pass --port N), or a loss with --fail-on-loss;
-  2  INPUT unreadable, OUTPUT exists without --force, or a bad option.
+\b
+Exit codes:
+  0  converted and written (losses, if any, are in the report)
+  1  an error-level conflict, or a loss with --fail-on-loss; nothing written.
+     CNV003: a ModelArts image listens on 8080, which EAS reserves; make the
+     image listen elsewhere and pass --port N
+  2  INPUT unreadable, OUTPUT exists without --force, or a bad option
 
 -o writes the whole file or nothing (temporary file, fsync, rename).
 """
@@ -71,17 +74,26 @@ def convert_command(
     ] = False,
     fmt: Annotated[str, typer.Option("--format", help="text | json", metavar="FORMAT")] = "text",
     from_: Annotated[
-        str, typer.Option("--from", help="auto | eas | modelarts (INPUT's platform)")
+        str,
+        typer.Option(
+            "--from", help="auto | eas | modelarts (INPUT's platform)", metavar="PLATFORM"
+        ),
     ] = "auto",
     stdin_filename: Annotated[
         _Str, typer.Option(help="The name to report for input read from -.", metavar="NAME")
     ] = None,
-    name: Annotated[_Str, typer.Option(help="EAS metadata.name.")] = None,
-    instance: Annotated[_Int, typer.Option(help="EAS metadata.instance.", min=1)] = None,
-    cpu: Annotated[_Int, typer.Option(help="EAS metadata.cpu (cores).", min=1)] = None,
-    memory: Annotated[_Int, typer.Option(help="EAS metadata.memory (MB).", min=1)] = None,
-    command: Annotated[_Str, typer.Option(help="EAS containers[0].command.")] = None,
-    script: Annotated[_Str, typer.Option(help="EAS containers[0].script.")] = None,
+    name: Annotated[_Str, typer.Option(help="EAS metadata.name.", metavar="NAME")] = None,
+    instance: Annotated[
+        _Int, typer.Option(help="EAS metadata.instance.", min=1, metavar="N")
+    ] = None,
+    cpu: Annotated[_Int, typer.Option(help="EAS metadata.cpu (cores).", min=1, metavar="N")] = None,
+    memory: Annotated[
+        _Int, typer.Option(help="EAS metadata.memory (MB).", min=1, metavar="MB")
+    ] = None,
+    command: Annotated[_Str, typer.Option(help="EAS containers[0].command.", metavar="CMD")] = None,
+    script: Annotated[
+        _Str, typer.Option(help="EAS containers[0].script.", metavar="SCRIPT")
+    ] = None,
     env: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Option(
@@ -89,12 +101,16 @@ def convert_command(
         ),
     ] = None,
     image: Annotated[
-        _Str, typer.Option(help="EAS containers[0].image / ModelArts swr_location.")
+        _Str,
+        typer.Option(help="EAS containers[0].image / ModelArts swr_location.", metavar="IMAGE"),
     ] = None,
     port: Annotated[
-        _Int, typer.Option(help="The port the image listens on (EAS: not 8080/9090).")
+        _Int,
+        typer.Option(help="The port the image listens on (EAS: not 8080/9090).", metavar="PORT"),
     ] = None,
-    model_algorithm: Annotated[_Str, typer.Option(help="ModelArts model_algorithm.")] = None,
+    model_algorithm: Annotated[
+        _Str, typer.Option(help="ModelArts model_algorithm.", metavar="NAME")
+    ] = None,
 ) -> None:
     to = _choice("--to", to, TARGETS)
     from_ = _choice("--from", from_, SOURCES)
