@@ -104,15 +104,26 @@ class ServiceApi:
             f"Service [{name}] in region [{region or self._region}] does not exist",
         )
 
-    def _live(self, tx: Transaction, name: str, now: float) -> tuple[ServiceRecord, Snapshot]:
-        """The service and its status now; a deleted service whose time is up is purged."""
+    def _find(
+        self, tx: Transaction, name: str, now: float
+    ) -> tuple[ServiceRecord, Snapshot] | None:
         record = tx.get(name)
-        if record is not None:
-            snap = snapshot(record.operation, now, self._timings)
-            if not snap.gone:
-                return record, snap
-            tx.delete(name)
-        raise self._not_found(name)
+        snap = None if record is None else self._current(tx, record, now)
+        return None if record is None or snap is None else (record, snap)
+
+    def _current(self, tx: Transaction, record: ServiceRecord, now: float) -> Snapshot | None:
+        """The service's status now; None (and purged) once a deleted service is gone."""
+        snap = snapshot(record.operation, now, self._timings)
+        if snap.gone:
+            tx.delete(record.name)
+            return None
+        return snap
+
+    def _live(self, tx: Transaction, name: str, now: float) -> tuple[ServiceRecord, Snapshot]:
+        found = self._find(tx, name, now)
+        if found is None:
+            raise self._not_found(name)
+        return found
 
     def _begin(
         self, tx: Transaction, record: ServiceRecord, op: Operation, reason: str, now: float
@@ -140,11 +151,7 @@ class ServiceApi:
         name = _service_name(config)
         if not name:
             raise ApiFailure("InvalidParameter", "Service name is empty")  # §3.6, verbatim
-        try:
-            self._live(tx, name, now)
-        except ApiFailure:
-            pass
-        else:
+        if self._find(tx, name, now) is not None:
             raise ApiFailure(
                 "ServiceAlreadyExists",
                 f"Service [{name}] already exists in region [{self._region}]",
@@ -244,7 +251,8 @@ class ServiceApi:
             record.update_time = now
             tx.put(record)
         else:
-            self._begin(tx, record, Operation("scale", now, snap.running, count), "Scaling", now)
+            op = Operation("scale", now, snap.running, count, self._failure_for(record.config))
+            self._begin(tx, record, op, "Scaling", now)
         return self._message(record.name, "scaling")
 
     def _ListServices(self, tx: Transaction, call: Call, now: float) -> Answer:
@@ -253,9 +261,8 @@ class ServiceApi:
         page_size = _positive_int(q, "PageSize", 100)  # §3.2: defaults 1 and 100
         rows = []
         for record in tx.all():
-            snap = snapshot(record.operation, now, self._timings)
-            if snap.gone:
-                tx.delete(record.name)
+            snap = self._current(tx, record, now)
+            if snap is None:
                 continue
             if q.get("Filter") and q["Filter"] not in record.name:  # §3.2: fuzzy match on name
                 continue

@@ -143,3 +143,20 @@ def test_events_record_each_operation_and_its_end(client: httpx.Client, clock: F
     assert reasons == ["Creating", "Stopping", "Stopped"]
     assert body["TotalCount"] == 3
     assert body["Events"][0]["Time"] == "2026-11-22 03:00:00"  # §3.3: "2006-01-02 15:04:05"
+
+
+def test_scaling_a_failed_service_does_not_make_it_run(
+    client: httpx.Client, clock: FakeClock
+) -> None:
+    create(client, image_service(port=8080))
+    clock.advance(60)
+    client.put("/api/v2/services/cn-shanghai/image_test/scale", json={"Instance": 3})
+    clock.advance(60)
+    assert describe(client)["Status"] == "Failed"
+    # Fixing the spec through an update is what brings it up.
+    client.put(
+        "/api/v2/services/cn-shanghai/image_test",
+        json={"containers": [{**image_service()["containers"][0], "port": 8000}]},
+    )
+    clock.advance(60)
+    assert counts(describe(client)) == ("Running", 3, 0, 3)

@@ -168,3 +168,14 @@ def test_latency_is_added_per_call_and_calls_overlap() -> None:
     assert codes == [200] * 10
     assert single >= 0.2
     assert overlapped < 1.0  # ten 0.2 s calls served concurrently, not one after another
+
+
+def test_the_official_client_sees_a_dropped_connection_as_an_error() -> None:
+    emu = Emulator(faults=Faults(drop=1.0))
+    with ServedEmulator(emu) as server:
+        started = time.monotonic()
+        with pytest.raises(Exception) as dropped:
+            sdk(server.port).list_services(models.ListServicesRequest())
+        assert time.monotonic() - started < 10  # an error, not a hang
+    emu.close()
+    assert not isinstance(dropped.value, ClientException)  # no answer, so no API error

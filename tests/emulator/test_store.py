@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -102,3 +104,34 @@ def test_the_state_directory_is_created(tmp_path: Path) -> None:
     state = tmp_path / "new" / "dir" / "emulator.sqlite3"
     Emulator(state).close()
     assert state.exists()
+
+
+CREATE_IN_ANOTHER_PROCESS = """
+import json, sys
+import httpx
+from pydantic import SecretStr
+from deploykit.clients.alibaba._signer import Acs3Auth
+from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator
+state, prefix = sys.argv[1], sys.argv[2]
+emu = Emulator(state)
+auth = Acs3Auth(DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_ACCESS_KEY_SECRET))
+with httpx.Client(transport=emu.mock_transport(), base_url="https://pai-eas.local", auth=auth) as c:
+    for i in range(30):
+        spec = {"metadata": {"name": f"{prefix}_{i}", "instance": 1}}
+        assert c.post("/api/v2/services", content=json.dumps(spec)).status_code == 200
+"""
+
+
+@pytest.mark.slow
+def test_separate_processes_share_one_state_file(tmp_path: Path) -> None:
+    state = tmp_path / "emulator.sqlite3"
+    workers = [
+        subprocess.Popen([sys.executable, "-c", CREATE_IN_ANOTHER_PROCESS, str(state), f"p{n}"])
+        for n in range(3)
+    ]
+    assert [w.wait(timeout=60) for w in workers] == [0, 0, 0]
+    emu = Emulator(state)
+    with signed_client(emu) as client:
+        names = {s["ServiceName"] for s in client.get("/api/v2/services").json()["Services"]}
+    emu.close()
+    assert names == {f"p{n}_{i}" for n in range(3) for i in range(30)}
