@@ -119,6 +119,9 @@ def create(
     (one,) = _load_or_refuse(common, [spec])
     client = common.client()
     ref = client.create(one.data)
+    if ref.resolved_by_describe:
+        _console.note("note: the create answer was lost; the service was found by name "
+                      "(it was created once, not twice)")
     service = client.find(one.name) or dict(ref.body)
     _announce(common, "created", ref.request_id or str(service.get("RequestId", "")), service)
     common.emit("creating", eascmd.ok("Service is now creating"), service=one.name)
