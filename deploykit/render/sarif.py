@@ -98,9 +98,8 @@ def _result(file: FileReport, diagnostic: Diagnostic, rule_index: int) -> dict[s
     }
     if diagnostic.pointer is not None:
         # §3.33: a logical location names a place by its structure; ours is the pointer.
-        location["logicalLocations"] = [
-            {"fullyQualifiedName": diagnostic.pointer or "/", "kind": "object"}
-        ]
+        # No `kind`: a pointer may name an object, an array, a member or a value alike.
+        location["logicalLocations"] = [{"fullyQualifiedName": diagnostic.pointer or "/"}]
         result["properties"] = {"pointer": diagnostic.pointer}
     return result
 
