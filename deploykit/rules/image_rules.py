@@ -135,3 +135,46 @@ BAD_DIRECTIVE = rule(
     "a `# deploykit:` comment names an unknown platform or usage",
     source="deploykit: platform=eas|modelarts, usage=inference|batch|training",
 )
+
+# --- `deploykit probe`: a running server, called as the platform calls it ---------------
+
+# reference/modelarts.md §2.1 (docker-modelarts 2024+): a synchronous request over 60 s fails.
+SYNC_REQUEST_SECONDS = 60.0
+HEALTH_PATH = "/health"  # seeds/000-003: GET /health → 200 {"health": "true"}
+HEALTH_BODY = {"health": "true"}
+
+NO_ANSWER = rule(
+    "IMG020", Severity.ERROR, "image",
+    "the server does not answer: connection refused, reset or timed out",
+    source="seeds/001 (the API is reachable as soon as the container starts)",
+)
+BAD_HEALTH = rule(
+    "IMG021", Severity.ERROR, "image",
+    'the health API does not answer GET /health with 200 {"health": "true"}',
+    source="seeds/000-003 'Health check API'; reference/eas.md §1.11 (EAS: 200 <= status < 400)",
+)
+BAD_INFERENCE = rule(
+    "IMG022", Severity.ERROR, "image",
+    "the inference API fails: 5xx, no answer, or not JSON (a 4xx to the sample request: warning)",
+    source="seeds/000-002 'External APIs' (the inference API answers at the config.json url)",
+)
+NO_HTTP_KEEPALIVE = rule(
+    "IMG023", Severity.WARNING, "image",
+    "the server closes the connection after each request (no HTTP keep-alive)",
+    source="seeds/000-002 'Hitless rolling upgrade' (keep-alive 200)",
+)
+EARLY_EXIT = rule(
+    "IMG024", Severity.WARNING, "image",
+    "after SIGTERM the server stopped serving before 60 s had passed",
+    source="seeds/000-002 'Gracefully exiting a container'",
+)
+LATE_EXIT = rule(
+    "IMG025", Severity.WARNING, "image",
+    "after SIGTERM the server did not exit within 90 s",
+    source="seeds/000-002 'Gracefully exiting a container'",
+)
+SLOW_REQUEST = rule(
+    "IMG026", Severity.WARNING, "image",
+    "an inference request took longer than 60 s, which fails in ModelArts' synchronous mode",
+    source="reference/modelarts.md §2.1 (sync request timeout 60 s; use asynchronous mode)",
+)
