@@ -208,9 +208,9 @@ def _to_modelarts(
             )
         )
     _put(target, "/model_type", MODELARTS_IMAGE_TYPE)
-    if overrides.image is not None:
-        _put(target, "/swr_location", overrides.image)
     _apply_pairs(data, record, target, to_eas=False)
+    if overrides.image is not None:
+        _put(target, "/swr_location", overrides.image)  # after the pairs: the option wins
     _check_image(target.get("swr_location"), "/containers/0/image", record, "modelarts")
     port = overrides.port if overrides.port is not None else record.port
     if port is not None:

@@ -255,3 +255,32 @@ def test_convert_imports_no_network_library() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
 
     assert done.stdout.rstrip().endswith("HEAVY=")
+
+
+def test_from_names_the_platform_detection_cannot_tell(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bare = tmp_path / "config.json"
+    bare.write_text(json.dumps({"swr_location": ACR_IMAGE, "port": 8000}), encoding="utf-8")
+
+    code, _, err = run(capsys, "convert", str(bare), "--to", "eas")
+    assert code == 2
+    assert "--from" in err
+
+    code, out, _ = run(
+        capsys,
+        "convert",
+        str(bare),
+        "--to",
+        "eas",
+        "--from",
+        "modelarts",
+        "--command",
+        "python app.py",
+    )
+    assert code == 0
+    assert json.loads(out)["containers"][0] == {
+        "image": ACR_IMAGE,
+        "command": "python app.py",
+        "port": 8000,
+    }

@@ -234,3 +234,11 @@ def test_sidecars_and_storage_are_reported_whole() -> None:
 def test_eas_options_are_refused_when_converting_to_modelarts() -> None:
     with pytest.raises(ConversionError, match="--name"):
         run(EAS_SERVICE, "modelarts", name="x")
+
+
+def test_image_option_replaces_the_eas_image() -> None:
+    swr = "swr.cn-north-4.myhuaweicloud.com/ml-team/resnet50:v3"
+    result = run(EAS_SERVICE, "modelarts", image=swr)
+
+    assert result.data["swr_location"] == swr
+    assert "CNV008" not in {d.rule for d in result.diagnostics}  # SWR is where ModelArts pulls
