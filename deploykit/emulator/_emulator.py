@@ -70,7 +70,7 @@ class Emulator:
         self._credentials = {ak: SecretStr(sk) for ak, sk in pairs.items()}
         self.region = region
         self.latency = latency
-        self.faults = FaultInjector(faults or Faults())
+        self._faults = FaultInjector(faults or Faults())
         self._clock = clock or time.time
         self._store = ServiceStore(store)
         self._api = ServiceApi(
@@ -86,6 +86,11 @@ class Emulator:
     def access_key_ids(self) -> list[str]:
         return sorted(self._credentials)
 
+    @property
+    def injected_faults(self) -> dict[str, int]:
+        """Faults injected so far by this emulator: drop, 5xx, throttle, lost_create."""
+        return dict(self._faults.injected)
+
     def handle(
         self, method: str, raw_path: bytes, headers: Sequence[tuple[str, str]], body: bytes
     ) -> Reply:
@@ -94,14 +99,14 @@ class Emulator:
         # Alibaba Cloud answers carry the request id as a header too, errors included.
         reply_headers = [_JSON, ("x-acs-request-id", request_id)]
         try:
-            fault = self.faults.before_request()
+            fault = self._faults.before_request()
             if fault is Fault.DROP:
                 return Reply(0, drop=True)
             if fault is Fault.ERROR_5XX:
-                raise self.faults.server_error()
+                raise self._faults.server_error()
             if fault is Fault.THROTTLE:
                 failure = ApiFailure("Throttling.User")
-                retry_after = ("x-acs-retry-after", str(self.faults.faults.retry_after_ms))
+                retry_after = ("x-acs-retry-after", str(self._faults.faults.retry_after_ms))
                 return Reply(
                     failure.status, [*reply_headers, retry_after], error_body(failure, request_id)
                 )
@@ -116,7 +121,7 @@ class Emulator:
             answer = self._api.call(call)
         except ApiFailure as failure:
             return Reply(failure.status, reply_headers, error_body(failure, request_id))
-        if call.action == "CreateService" and self.faults.lose_create_response():
+        if call.action == "CreateService" and self._faults.lose_create_response():
             return Reply(0, drop=True)
         answer["RequestId"] = request_id
         return Reply(200, reply_headers, json.dumps(answer, ensure_ascii=False).encode())

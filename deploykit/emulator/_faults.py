@@ -8,6 +8,7 @@ CreateService succeeded: the service exists, the client never hears so.
 
 from __future__ import annotations
 
+import collections
 import random
 import threading
 from dataclasses import dataclass
@@ -52,6 +53,9 @@ class FaultInjector:
         self.faults = faults
         self._random = random.Random(faults.seed)  # noqa: S311 - fault injection, not crypto
         self._lock = threading.Lock()
+        # What was injected so far, by kind ("drop", "5xx", "throttle", "lost_create"):
+        # benchmarks report it next to the client's retry count.
+        self.injected: collections.Counter[str] = collections.Counter()
 
     def before_request(self) -> Fault:
         f = self.faults
@@ -59,19 +63,25 @@ class FaultInjector:
             return Fault.NONE
         with self._lock:
             draw = self._random.random()
-        if draw < f.drop:
-            return Fault.DROP
-        if draw < f.drop + f.error_5xx:
-            return Fault.ERROR_5XX
-        if draw < f.drop + f.error_5xx + f.throttle:
-            return Fault.THROTTLE
-        return Fault.NONE
+            if draw < f.drop:
+                fault = Fault.DROP
+            elif draw < f.drop + f.error_5xx:
+                fault = Fault.ERROR_5XX
+            elif draw < f.drop + f.error_5xx + f.throttle:
+                fault = Fault.THROTTLE
+            else:
+                return Fault.NONE
+            self.injected[fault.value] += 1
+        return fault
 
     def lose_create_response(self) -> bool:
         if self.faults.lost_create_response == 0.0:
             return False
         with self._lock:
-            return self._random.random() < self.faults.lost_create_response
+            lost = self._random.random() < self.faults.lost_create_response
+            if lost:
+                self.injected["lost_create"] += 1
+        return lost
 
     def server_error(self) -> ApiFailure:
         """503 or 500, half each: clients must retry both (§3.6)."""

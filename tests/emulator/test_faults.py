@@ -34,7 +34,10 @@ def test_rates_hold_over_many_calls(clock: FakeClock) -> None:
     emu = Emulator(clock=clock, faults=faults)
     with signed_client(emu, clock) as client:
         seen = collections.Counter(outcome(client) for _ in range(CALLS))
+    injected = emu.injected_faults
     emu.close()
+    # The emulator's own count agrees with what the client saw.
+    assert injected == {"5xx": seen["5xx"], "throttle": seen["throttle"], "drop": seen["drop"]}
     # Binomial standard deviation at n=2000 is under 1%; 3% bounds are > 3 sigma.
     assert abs(seen["5xx"] / CALLS - 0.2) < 0.03
     assert abs(seen["throttle"] / CALLS - 0.1) < 0.03
@@ -92,6 +95,7 @@ def test_a_lost_create_response_still_creates_the_service(clock: FakeClock) -> N
         assert describe(client)["Status"] == "Creating"
         # Only creates lose their answer.
         assert client.get("/api/v2/services").json()["TotalCount"] == 1
+    assert emu.injected_faults == {"lost_create": 1}
     emu.close()
 
 

@@ -174,6 +174,7 @@ def test_the_official_client_sees_a_dropped_connection_as_an_error() -> None:
     emu = Emulator(faults=Faults(drop=1.0))
     with ServedEmulator(emu) as server:
         started = time.monotonic()
+        # The SDK wraps transport errors in types of its own (requests/urllib3 underneath).
         with pytest.raises(Exception) as dropped:
             sdk(server.port).list_services(models.ListServicesRequest())
         assert time.monotonic() - started < 10  # an error, not a hang
