@@ -21,14 +21,13 @@ import typer
 from deploykit.cli import _console
 from deploykit.cli._exit import ExitCode
 from deploykit.errors import ConfigError
+from deploykit.render import FORMATS  # the registry only: each renderer loads when used
 
 if TYPE_CHECKING:
     from deploykit.diagnostics import Report, Severity
 
 # PRODUCT.md "Command-line contract"; `image` checks a custom image (Dockerfile, run.sh).
 PLATFORMS = ("auto", "eas", "modelarts", "image")
-# deploykit.render.FORMATS, repeated so that parsing options does not import the renderers.
-FORMATS = ("text", "json", "sarif", "junit", "github")
 FAIL_ON = ("error", "warning", "never")
 RULES_FORMATS = ("text", "json")
 SCHEMA_PLATFORMS = ("eas", "modelarts")
@@ -102,6 +101,8 @@ def validate_command(
     report = validate_paths(paths, options, stdin_name=stdin_filename)
     color = fmt == "text" and output is None and _wants_color()
     _emit(render(report, fmt, color=color), output)
+    # SystemExit, not typer.Exit: with standalone_mode=False typer *returns* an Exit's code,
+    # which app.main does not look at; SystemExit reaches main's own handler.
     raise SystemExit(int(exit_code(report, threshold)))
 
 
