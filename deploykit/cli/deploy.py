@@ -146,7 +146,7 @@ def modify(
     verbose: VerboseOpt = False,
 ) -> None:
     """Update a service: merge the given keys (UpdateService), like `eascmd modify`."""
-    from deploykit.deploy.overrides import changes_from, read_partial_spec
+    from deploykit.deploy.specs import changes_from, read_partial_spec
 
     if (spec is None) == (not define):
         raise ConfigError("give either -s SPEC or -D key=value (one of the two)",

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from deploykit.clients.redaction import REDACTED, is_secret_key
+from deploykit.clients._http import REDACTED, is_secret_key
 from deploykit.pointer import escape
 
 

@@ -11,8 +11,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from deploykit.clients._http import REDACTED, redact_json
 from deploykit.clients._wait import Progress
-from deploykit.clients.redaction import REDACTED, redact_json
 
 # §2.3 "ls columns" (official), in order, and the Service field each one shows.
 LS_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -7,9 +7,14 @@ import json
 import httpx
 from pydantic import SecretStr
 
-from deploykit.clients._http import build_client, describe_request
+from deploykit.clients._http import (
+    REDACTED,
+    build_client,
+    describe_request,
+    is_secret_key,
+    redact_json,
+)
 from deploykit.clients.alibaba._signer import Acs3Auth
-from deploykit.clients.redaction import REDACTED, is_secret_key, redact_json
 
 SPEC = {
     "metadata": {"name": "image_test", "instance": 1},
