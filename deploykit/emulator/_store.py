@@ -23,6 +23,7 @@ from deploykit.emulator._lifecycle import Operation
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS services (name TEXT PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, seen REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS nonces_by_age ON nonces (seen);
 """
 # How long another process may hold the write lock before a call gives up (seconds).
 _BUSY_TIMEOUT = 30.0
