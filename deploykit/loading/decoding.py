@@ -86,7 +86,21 @@ def _read_bounded(descriptor: int, path: str) -> bytes:
 
 def read_stdin(display_path: str) -> bytes:
     """Standard input as bytes, bounded like a file."""
-    data = sys.stdin.buffer.read(MAX_SPEC_BYTES + 1)
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # no stdin at all (a daemon, `pythonw`), or a text-only replacement
+        raise SpecError(
+            "standard input is not available",
+            path=display_path,
+            hint="pipe the spec in (cat spec.json | deploykit validate -) or name the file",
+        )
+    try:
+        data: bytes = stream.read(MAX_SPEC_BYTES + 1)
+    except OSError as err:
+        raise SpecError(
+            f"cannot read standard input: {err.strerror or err}",
+            path=display_path,
+            hint="pipe the spec in (cat spec.json | deploykit validate -) or name the file",
+        ) from None
     if len(data) > MAX_SPEC_BYTES:
         raise _too_big(display_path, len(data))
     return data

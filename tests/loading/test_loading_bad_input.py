@@ -402,3 +402,17 @@ def test_stdin_without_a_name(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SpecError) as caught:
         load_target(Target("-", "spec"))
     assert str(caught.value) == "<stdin>: file is empty"
+
+
+def test_stdin_yaml_is_sniffed_and_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    _stdin(monkeypatch, b"metadata:\n  name: image_test\n  instance: 1\n")
+    spec = load_target(Target("-", "spec"))
+    assert (spec.path, spec.format, spec.platform) == ("<stdin>", "yaml", "eas")
+    assert spec.source_map.locate("/metadata/instance") == (3, 13)
+
+
+def test_no_stdin_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", None)
+    with pytest.raises(SpecError) as caught:
+        load_target(Target("-", "spec"), stdin_name="svc.json")
+    assert str(caught.value) == "svc.json: standard input is not available"

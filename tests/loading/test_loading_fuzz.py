@@ -27,7 +27,7 @@ metadata: {cpu: 1, instance: 1}
 """
 
 # Bytes that make parsers unhappy: structure, quotes, escapes, YAML indicators, encodings.
-NASTY = [*b'{}[],:"\\\t\r\n #&*!|>-?%@`\'', 0x00, 0xFF, 0xFE, 0xEF, 0xBB, 0xBF, 0xC3, 0xE3]
+NASTY = [*b"{}[],:\"\\\t\r\n #&*!|>-?%@`'", 0x00, 0xFF, 0xFE, 0xEF, 0xBB, 0xBF, 0xC3, 0xE3]
 
 
 @st.composite
