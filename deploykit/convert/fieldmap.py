@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deploykit.convert.probes import health_to_probe, probe_to_health
-from deploykit.convert.record import ConversionRecord
+from deploykit.convert.record import ConversionRecord, display
 from deploykit.convert.requirements import (
     dependencies_to_requirements,
     requirements_to_dependencies,
@@ -34,7 +34,7 @@ def same(value: Any, at: str, record: ConversionRecord) -> Any:
 def text(value: Any, at: str, record: ConversionRecord) -> Any:
     if isinstance(value, str) and value:
         return value
-    record.not_expressible(at, f"{at} is not a non-empty string; not carried over")
+    record.not_expressible(at, f"{display(at)} is not a non-empty string; not carried over")
     return None
 
 
