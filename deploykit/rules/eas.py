@@ -12,36 +12,42 @@ from typing import Any
 
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.models.eas import REQUIRED, EasService, Rpc
+from deploykit.models.eas import REQUIRED, EasService
 from deploykit.rules.eas_containers import check_containers
 from deploykit.rules.eas_service import check_service
 from deploykit.rules.registry import rule
 from deploykit.rules.shape import ShapeRules, check_shape, field_path
 
 # Legacy and undocumented keys seen in real, deployed configs (reference/eas.md §1.9):
-# accepted, with a warning saying where they come from. (owner pointer, key) -> origin.
+# accepted, with a warning saying where they come from. owner pointer -> {key: origin}.
 LEGACY_KEYS = {
-    ("", "generate_token"): "EasyRec docs; eascmd desc output",
-    ("", "baseimage"): "EasyRec rtp_fg docs",
-    ("", "data_image"): "model-registry docs",
-    ("", "meta"): "Terraform stable-diffusion module",
-    ("", "options"): "Terraform module; TorchEasyRec export docs",
-    ("", "source"): "PAI SDK test data",
-    ("", "eas"): "one aiops skill file; documented: metadata.eas.termination_grace_period",
-    ("/metadata", "region"): "eascmd desc output; EasyRec docs",
-    ("/metadata", "eas.enabled_model_verification"): "EasyRec docs",
-    ("/metadata", "disk"): "TorchEasyRec docs; aiops skill",
-    ("/metadata", "release"): "old PAI SDK schema",
-    ("/metadata", "group"): "old PAI SDK schema",
-    ("/metadata", "traffic_state"): "old PAI SDK schema",
-    ("/metadata", "role"): "old PAI SDK schema",
-    ("/metadata", "worker_count"): "old PAI SDK schema",
-    ("/metadata", "resource_id"): "old PAI SDK schema",
-    ("/metadata", "gateway"): "a third-party script",
-    ("/metadata", "quota_id"): "aiops skill",
-    ("/metadata", "rpc.enable_jemalloc"): "TorchEasyRec docs",
-    ("/metadata/rpc", "enable_jemalloc"): "TorchEasyRec docs",
-    ("/metadata/rpc", "proxy_path"): "set by the PAI SDK",
+    "": {
+        "generate_token": "EasyRec docs; eascmd desc output",
+        "baseimage": "EasyRec rtp_fg docs",
+        "data_image": "model-registry docs",
+        "meta": "Terraform stable-diffusion module",
+        "options": "Terraform module; TorchEasyRec export docs",
+        "source": "PAI SDK test data",
+        "eas": "one aiops skill file; documented: metadata.eas.termination_grace_period",
+    },
+    "/metadata": {
+        "region": "eascmd desc output; EasyRec docs",
+        "eas.enabled_model_verification": "EasyRec docs",
+        "disk": "TorchEasyRec docs; aiops skill",
+        "release": "old PAI SDK schema",
+        "group": "old PAI SDK schema",
+        "traffic_state": "old PAI SDK schema",
+        "role": "old PAI SDK schema",
+        "worker_count": "old PAI SDK schema",
+        "resource_id": "old PAI SDK schema",
+        "gateway": "a third-party script",
+        "quota_id": "aiops skill",
+        "rpc.enable_jemalloc": "TorchEasyRec docs",
+    },
+    "/metadata/rpc": {
+        "enable_jemalloc": "TorchEasyRec docs",
+        "proxy_path": "set by the PAI SDK",
+    },
 }
 # Top-level `name` is the older documented form (an older revision of the official page,
 # and seeds/004's examples): worth a note, not a warning (reference/eas.md §1.1, §1.10).
@@ -90,18 +96,30 @@ def check(data: Any) -> list[Diagnostic]:
     service, diagnostics = check_shape(EasService, data, SHAPE)
     if service is None or not isinstance(data, dict):
         return diagnostics
-    diagnostics.extend(_required(data))
-    diagnostics.extend(_legacy(data))
-    diagnostics.extend(_key_forms(data))
+    owners = _owners(data)
+    diagnostics.extend(_required(owners))
+    diagnostics.extend(_legacy(owners))
+    diagnostics.extend(_key_forms(owners))
     diagnostics.extend(check_containers(service))
     diagnostics.extend(check_service(service))
     return diagnostics
 
 
-def _required(data: dict[str, Any]) -> Iterator[Diagnostic]:
+def _owners(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The objects the key tables above name, by pointer (those present in the input)."""
+    owners = {"": data}
+    metadata = data.get("metadata")
+    if isinstance(metadata, dict):
+        owners["/metadata"] = metadata
+        if isinstance(metadata.get("rpc"), dict):
+            owners["/metadata/rpc"] = metadata["rpc"]
+    return owners
+
+
+def _required(owners: dict[str, dict[str, Any]]) -> Iterator[Diagnostic]:
     for owner, key in REQUIRED:
-        node = jp.resolve(data, owner)
-        if isinstance(node, dict) and key not in node:
+        node = owners.get(owner)
+        if node is not None and key not in node:
             yield MISSING(
                 owner,
                 f"{field_path(owner)} is missing the required key `{key}`",
@@ -109,8 +127,8 @@ def _required(data: dict[str, Any]) -> Iterator[Diagnostic]:
             )
 
 
-def _legacy(data: dict[str, Any]) -> Iterator[Diagnostic]:
-    if "name" in data:
+def _legacy(owners: dict[str, dict[str, Any]]) -> Iterator[Diagnostic]:
+    if "name" in owners[""]:
         yield LEGACY_KEY(
             "/name",
             "top-level `name` is the older form; current EAS docs use `metadata.name` "
@@ -119,36 +137,35 @@ def _legacy(data: dict[str, Any]) -> Iterator[Diagnostic]:
             anchor="key",
             severity=Severity.INFO,
         )
-    for (owner, key), origin in LEGACY_KEYS.items():
-        node = jp.resolve(data, owner)
-        if isinstance(node, dict) and key in node:
+    for owner, node in owners.items():
+        known = LEGACY_KEYS[owner]
+        for key in node:
+            if key not in known:
+                continue
             yield LEGACY_KEY(
                 jp.child(owner, key),
                 f"`{key}` in {field_path(owner) if owner else 'the service'} is not in the "
-                "current EAS documentation "
-                f"(seen in {origin}); accepted, but deploykit cannot check its effect",
+                f"current EAS documentation (seen in {known[key]}); accepted, but deploykit "
+                "cannot check its effect",
                 suggestion="keep it only if your deployment relies on it",
                 anchor="key",
             )
 
 
-def _key_forms(data: dict[str, Any]) -> Iterator[Diagnostic]:
+def _key_forms(owners: dict[str, dict[str, Any]]) -> Iterator[Diagnostic]:
     for owner, key in STRING_BOOLEANS:
-        at = jp.child(owner, key)
-        value = jp.resolve(data, at)
+        value = owners.get(owner, {}).get(key)
         if isinstance(value, str):
+            at = jp.child(owner, key)
             yield STRING_BOOLEAN(
                 at,
                 f"{field_path(at)} is the string \"{value}\"; EAS documents a boolean",
                 suggestion=f"write {value} without quotes",
             )
-    metadata = data.get("metadata")
-    if not isinstance(metadata, dict) or not isinstance(metadata.get("rpc"), dict):
-        return
-    nested = metadata["rpc"]
-    for key in Rpc.model_fields:
+    metadata, nested = owners.get("/metadata", {}), owners.get("/metadata/rpc", {})
+    for key in nested:
         dotted = f"rpc.{key}"
-        if key in nested and dotted in metadata:
+        if dotted in metadata:
             at = jp.join("metadata", dotted)
             yield DOTTED_AND_NESTED(
                 at,

@@ -1,16 +1,17 @@
 """EAS1xx: containers, ports, command vs script, prepare, health checks.
 
 Facts are tables at the top, each citing its source; the checks below only read them.
+Pointers are f-strings of fixed keys (no escaping needed): these checks run on every file.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.models.eas import EasService
 from deploykit.models.eas_containers import Container, Probe
@@ -114,11 +115,11 @@ DUPLICATE_ENV = rule(
 def check_containers(service: EasService) -> Iterator[Diagnostic]:
     """Every EAS1xx finding about the service's containers."""
     for index, container in enumerate(service.containers or []):
-        at = jp.join("containers", index)
+        at = f"/containers/{index}"
         yield from _image(container, at)
         yield from _port(
             container.port,
-            jp.child(at, "port"),
+            f"{at}/port",
             RESERVED_PORT,
             f"listen on another port, e.g. {SUGGESTED_PORT}",
         )
@@ -126,7 +127,7 @@ def check_containers(service: EasService) -> Iterator[Diagnostic]:
         yield from _prepare(container, at)
         yield from _env(container, at)
         for key, probe in container.probes().items():
-            yield from _probe(probe, container.port, jp.child(at, key))
+            yield from _probe(probe, container.port, f"{at}/{key}")
 
 
 def _image(container: Container, at: str) -> Iterator[Diagnostic]:
@@ -160,13 +161,13 @@ def _command(container: Container, at: str) -> Iterator[Diagnostic]:
         )
     elif container.command is not None and container.script is not None:
         yield COMMAND_AND_SCRIPT(
-            jp.child(at, "script"),
+            f"{at}/script",
             f"{field_path(at)} sets both `command` and `script`; the docs ask for one of them",
             suggestion="keep only one: `script` if it needs a shell, else `command`",
         )
     syntax = _shell_syntax(container.command) if container.command is not None else None
     if syntax is not None:
-        where = jp.child(at, "command")
+        where = f"{at}/command"
         yield SHELL_IN_COMMAND(
             where,
             f"{field_path(where)} uses shell syntax (`{syntax}`), but EAS runs `command` as "
@@ -186,13 +187,13 @@ def _prepare(container: Container, at: str) -> Iterator[Diagnostic]:
     if prepare is None:
         return
     for index, entry in enumerate(prepare.python_requirements or []):
-        where = jp.child(at, "prepare", "pythonRequirements", index)
         problem = _requirement_problem(entry)
         if problem is not None:
+            where = f"{at}/prepare/pythonRequirements/{index}"
             yield _bad_requirement(entry, where, problem)
     path = prepare.python_requirements_path
     if path is not None and not path.startswith("/"):
-        where = jp.child(at, "prepare", "pythonRequirementsPath")
+        where = f"{at}/prepare/pythonRequirementsPath"
         yield RELATIVE_REQUIREMENTS_PATH(
             where,
             f"{field_path(where)} `{path}` is not absolute; EAS documents only absolute paths "
@@ -201,6 +202,7 @@ def _prepare(container: Container, at: str) -> Iterator[Diagnostic]:
         )
 
 
+@functools.lru_cache(maxsize=4096)  # a corpus repeats the same pins file after file
 def _requirement_problem(entry: str) -> str | None:
     try:
         Requirement(entry)
@@ -235,7 +237,7 @@ def _bad_requirement(entry: str, where: str, problem: str) -> Diagnostic:
 def _env(container: Container, at: str) -> Iterator[Diagnostic]:
     seen: set[str] = set()
     for index, variable in enumerate(container.env or []):
-        where = jp.child(at, "env", index)
+        where = f"{at}/env/{index}"
         if not variable.name:
             yield ENV_WITHOUT_NAME(
                 where,
@@ -244,7 +246,7 @@ def _env(container: Container, at: str) -> Iterator[Diagnostic]:
             )
         elif variable.name in seen:
             yield DUPLICATE_ENV(
-                jp.child(where, "name"),
+                f"{where}/name",
                 f"{field_path(where)} sets `{variable.name}` again",
                 suggestion="keep one entry per variable",
             )
@@ -264,7 +266,7 @@ def _probe(probe: Probe, container_port: int | None, at: str) -> Iterator[Diagno
     for setting, minimum in PROBE_MINIMUMS.items():
         value = getattr(probe, setting)
         if value is not None and value < minimum:
-            where = jp.child(at, setting)
+            where = f"{at}/{setting}"
             yield PROBE_SETTING(
                 where,
                 f"{field_path(where)} is {value}; it must be at least {minimum}",
@@ -272,7 +274,7 @@ def _probe(probe: Probe, container_port: int | None, at: str) -> Iterator[Diagno
             )
     timeout, period = probe.timeout_seconds, probe.period_seconds
     if timeout is not None and period is not None and timeout > period:
-        where = jp.child(at, "timeout_seconds")
+        where = f"{at}/timeout_seconds"
         yield PROBE_TIMEOUT(
             where,
             f"{field_path(where)} {timeout} is above period_seconds {period}: "
@@ -280,21 +282,21 @@ def _probe(probe: Probe, container_port: int | None, at: str) -> Iterator[Diagno
             suggestion="make timeout_seconds at most period_seconds",
         )
     if probe.http_get is not None:
-        yield from _probe_port(probe.http_get.port, container_port, jp.child(at, "http_get"))
+        yield from _probe_port(probe.http_get.port, container_port, f"{at}/http_get")
         path = probe.http_get.path
         if path is not None and not path.startswith("/"):
-            where = jp.child(at, "http_get", "path")
+            where = f"{at}/http_get/path"
             yield PROBE_PATH(
                 where,
                 f"{field_path(where)} `{path}` must start with `/`",
                 suggestion=f"write /{path}",
             )
     if probe.tcp_socket is not None:
-        yield from _probe_port(probe.tcp_socket.port, container_port, jp.child(at, "tcp_socket"))
+        yield from _probe_port(probe.tcp_socket.port, container_port, f"{at}/tcp_socket")
 
 
 def _probe_port(port: int | None, container_port: int | None, at: str) -> Iterator[Diagnostic]:
-    where = jp.child(at, "port")
+    where = f"{at}/port"
     yield from _port(
         port, where, RESERVED_PROBE_PORT, "probe the port your server listens on, not the engine's"
     )

@@ -18,7 +18,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -81,11 +81,9 @@ def check_shape(
         built = model.model_validate(data)
     except ValidationError as exc:
         diagnostics = _from_errors(model, data, exc.errors(include_url=False), rules)
-        partial = _build_without_failures(model, data, exc)
-        if partial is not None:
-            diagnostics.extend(d for d in _extra_keys(partial, [], rules) if d not in diagnostics)
-        return partial, diagnostics
-    return built, list(_extra_keys(built, [], rules))
+        diagnostics.extend(d for d in _extra_keys(model, data, rules) if d not in diagnostics)
+        return _build_without_failures(model, data, exc), diagnostics
+    return built, _extra_keys(model, data, rules)
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
@@ -283,19 +281,74 @@ def _loc_key(token: str) -> str | int:
 # --- extra keys a model allowed ----------------------------------------------------------
 
 
-def _extra_keys(node: Any, tokens: list[str | int], rules: ShapeRules) -> Iterator[Diagnostic]:
-    if isinstance(node, BaseModel):
-        known = [info.alias or name for name, info in type(node).model_fields.items()]
-        for key in node.model_extra or {}:
-            yield _unknown_key_diagnostic(jp.join(*tokens, key), known, rules)
-        for name, info in type(node).model_fields.items():
-            yield from _extra_keys(getattr(node, name), [*tokens, info.alias or name], rules)
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _extra_keys(item, [*tokens, index], rules)
-    elif isinstance(node, dict):
-        for key, item in node.items():
-            yield from _extra_keys(item, [*tokens, key], rules)
+@dataclass(frozen=True)
+class _Nested:
+    """What a field may hold that has keys of its own: an object of ``model``, a list of
+    ``item``, or a map of ``value`` (``None`` where the field holds no such thing)."""
+
+    model: type[BaseModel] | None
+    item: _Nested | None
+    value: _Nested | None
+
+
+_KEY_TREES: dict[type[BaseModel], dict[str, _Nested | None]] = {}
+
+
+def _extra_keys(model: type[BaseModel], data: Any, rules: ShapeRules) -> list[Diagnostic]:
+    """Unknown keys anywhere in ``data``, found by walking the input against the model's
+    keys (computed once per model class): plain dict and set work, fast enough to run on
+    every file, and it also sees keys inside values that failed validation."""
+    found: list[Diagnostic] = []
+    _walk(_Nested(model, None, None), data, [], rules, found)
+    return found
+
+
+def _walk(
+    nested: _Nested, data: Any, tokens: list[str | int], rules: ShapeRules, found: list[Diagnostic]
+) -> None:
+    if isinstance(data, dict):
+        if nested.model is not None:
+            tree = _key_tree(nested.model)
+            for key, value in data.items():
+                if key not in tree:
+                    if isinstance(key, str):  # other keys are a type error already
+                        found.append(_unknown_key_diagnostic(jp.join(*tokens, key), tree, rules))
+                    continue
+                child = tree[key]
+                if child is not None and isinstance(value, (dict, list)):
+                    _walk(child, value, [*tokens, key], rules, found)
+        elif nested.value is not None:
+            for key, value in data.items():
+                _walk(nested.value, value, [*tokens, key], rules, found)
+    elif isinstance(data, list) and nested.item is not None:
+        for index, item in enumerate(data):
+            _walk(nested.item, item, [*tokens, index], rules, found)
+
+
+def _key_tree(model: type[BaseModel]) -> dict[str, _Nested | None]:
+    tree = _KEY_TREES.get(model)
+    if tree is None:
+        fields = model.model_fields.items()
+        tree = {info.alias or name: _nested(info.annotation) for name, info in fields}
+        _KEY_TREES[model] = tree
+    return tree
+
+
+def _nested(annotation: Any) -> _Nested | None:
+    model: type[BaseModel] | None = None
+    item: _Nested | None = None
+    value: _Nested | None = None
+    for member in _members(annotation):
+        origin = typing.get_origin(member)
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            model = member
+        elif origin in (list, tuple, set, frozenset):
+            item = _nested(typing.get_args(member)[0])
+        elif origin is dict:
+            value = _nested(typing.get_args(member)[1])
+    if model is None and item is None and value is None:
+        return None
+    return _Nested(model, item, value)
 
 
 def _field_names_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
