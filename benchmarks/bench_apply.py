@@ -91,6 +91,7 @@ def under_faults(services: int, concurrency: int, seed: int) -> dict[str, Any]:
     started = time.perf_counter()
     outcomes = apply_many(client, specs(services), concurrency=concurrency)
     elapsed = time.perf_counter() - started
+    injected = emulator.injected_faults  # before listing: the listing meets faults too
     names = [s["ServiceName"] for s in client.list_services()]
     emulator.close()
     duplicates = sum(n - 1 for n in Counter(names).values() if n > 1)
@@ -100,6 +101,7 @@ def under_faults(services: int, concurrency: int, seed: int) -> dict[str, Any]:
         "concurrency": concurrency,
         "faults": "20% 5xx, 10% throttling, 5% dropped, 5% lost create responses",
         "elapsed_s": round(elapsed, 3),
+        "injected": injected,
         "retries": client.stats.retries,
         "retry_wait_s": round(client.stats.waited, 3),
         "resolved_by_describe": sum(o.resolved_by_describe for o in outcomes),
@@ -132,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
               f"(ideal {t['ideal_s']:.2f} s, {t['ratio']:.2f}x; target <= 1.3x) "
               f"{'PASS' if t['pass'] else 'FAIL'}")
         print(f"apply {f['services']} services under faults ({f['faults']}): "
-              f"{f['elapsed_s']:.2f} s, {f['retries']} retries ({f['retry_wait_s']:.1f} s "
+              f"{f['elapsed_s']:.2f} s, {sum(f['injected'].values())} faults injected "
+              f"{f['injected']}, {f['retries']} retries ({f['retry_wait_s']:.1f} s "
               f"waiting), {f['resolved_by_describe']} lost creates resolved by describe, "
               f"{f['services_found']} services, {f['duplicates']} duplicates, "
               f"{len(f['failed'])} failed {'PASS' if f['pass'] else 'FAIL'}")
