@@ -64,7 +64,11 @@ def serve_command(
     ] = None,
     state: Annotated[
         Optional[str],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
-        typer.Option(help="SQLite file to keep services in (default: memory).", metavar="PATH"),
+        typer.Option(
+            help="SQLite file to keep services in (default: memory); 'local' is the file "
+            "--endpoint local uses, so both see the same services.",
+            metavar="PATH",
+        ),
     ] = None,
     known_image: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
@@ -122,9 +126,11 @@ def _serve(
     state: str | None,
     known_images: list[str] | None,
 ) -> None:
+    import sqlite3
+
     import uvicorn
 
-    from deploykit.emulator import DEFAULT_ACCESS_KEY_SECRET, Emulator, Faults
+    from deploykit.emulator import DEFAULT_ACCESS_KEY_SECRET, Emulator, Faults, local_state_path
 
     fail, throttle, retry_after, drop, lost, seed = fault_rates
     try:
@@ -133,14 +139,21 @@ def _serve(
         raise ConfigError(
             f"fault rates: {err}", hint="keep --fail-rate + --throttle-rate + --drop-rate <= 1"
         ) from None
-    emulator = Emulator(
-        store=state,
-        credentials=credentials,
-        faults=faults,
-        region=region,
-        latency=latency,
-        known_images=known_images,
-    )
+    store = local_state_path() if state == "local" else state
+    try:
+        emulator = Emulator(
+            store=store,
+            credentials=credentials,
+            faults=faults,
+            region=region,
+            latency=latency,
+            known_images=known_images,
+        )
+    except (sqlite3.Error, OSError) as err:
+        raise ConfigError(
+            f"cannot open the state file {store}: {err}",
+            hint="give --state a writable file path, or leave it out to keep state in memory",
+        ) from None
     listener = _bind(host, port)
     bound_port = listener.getsockname()[1]
     key_id = emulator.access_key_ids[0]

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO
 
 import httpx
 import pytest
-from emulator_testkit import image_service
+from emulator_testkit import create, image_service, signed_client
 from pydantic import SecretStr
 
 from deploykit.cli.app import main
 from deploykit.clients.alibaba._signer import Acs3Auth
-from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
+from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator
 
 DEPLOYKIT = [sys.executable, "-c", "from deploykit.cli.app import run; run()"]
 
@@ -141,3 +143,42 @@ def test_a_busy_port_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1:{port}" in err
     assert "--port" in err
+
+
+@pytest.mark.slow
+def test_serve_with_state_local_shares_services_with_the_embedded_emulator(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "emulator.sqlite3"
+    embedded = Emulator(state)  # what `--endpoint local` runs, on the same file
+    with signed_client(embedded) as client:
+        assert create(client, image_service(name="made_locally")).status_code == 200
+    embedded.close()
+    process = subprocess.Popen(
+        [*DEPLOYKIT, "emulator", "serve", "--port", "0", "--state", "local"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "DEPLOYKIT_EMULATOR_STATE": str(state)},
+    )
+    try:
+        assert process.stdout is not None
+        url = first_line(process.stdout).split(" on ", 1)[1].split(" ", 1)[0]
+        defaults = Acs3Auth(DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_ACCESS_KEY_SECRET))
+        with httpx.Client(base_url=url, auth=defaults, timeout=10) as client:
+            listed = client.get("/api/v2/services").json()["Services"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+        if process.stdout:
+            process.stdout.close()
+    assert [s["ServiceName"] for s in listed] == ["made_locally"]
+
+
+def test_an_unusable_state_file_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["emulator", "serve", "--port", "0", "--state", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot open the state file" in err
+    assert "--state" in err
