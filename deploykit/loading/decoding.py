@@ -69,8 +69,7 @@ def read_file(path: str) -> bytes:
 
 def _read_bounded(descriptor: int, path: str) -> bytes:
     info = os.fstat(descriptor)
-    if info.st_size > MAX_SPEC_BYTES:
-        raise _too_big(path, info.st_size)
+    check_size(info.st_size, path)
     # A regular file's size is known: ask for one byte more, to see the end in one read.
     # Anything else (a FIFO, /dev/stdin) is read in chunks up to the limit.
     chunk_size = info.st_size + 1 if S_ISREG(info.st_mode) else 1024 * 1024
@@ -79,8 +78,7 @@ def _read_bounded(descriptor: int, path: str) -> bytes:
     while chunk := os.read(descriptor, chunk_size):
         chunks.append(chunk)
         total += len(chunk)
-        if total > MAX_SPEC_BYTES:  # grew while we read it, or an endless special file
-            raise _too_big(path, total)
+        check_size(total, path)  # it grew while we read it, or is an endless special file
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
@@ -101,8 +99,7 @@ def read_stdin(display_path: str) -> bytes:
             path=display_path,
             hint="pipe the spec in (cat spec.json | deploykit validate -) or name the file",
         ) from None
-    if len(data) > MAX_SPEC_BYTES:
-        raise _too_big(display_path, len(data))
+    check_size(len(data), display_path)
     return data
 
 
@@ -115,15 +112,16 @@ def decode(data: bytes, path: str) -> str:
                 path=path,
                 hint=_SAVE_AS_UTF8,
             )
-    if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM) :]
+    skipped = len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0
+    if skipped:
+        data = data[skipped:]
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise _binary(data, nul, path)
+        raise _binary(data, skipped + nul, path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise _not_utf8(data, err, path) from None
+        raise _not_utf8(data, err, skipped, path) from None
     check_not_empty(text, path)
     return text
 
@@ -160,12 +158,13 @@ def _binary(data: bytes, nul: int, path: str) -> SpecError:
     )
 
 
-def _not_utf8(data: bytes, err: UnicodeDecodeError, path: str) -> SpecError:
+def _not_utf8(data: bytes, err: UnicodeDecodeError, skipped: int, path: str) -> SpecError:
+    """``skipped`` bytes (a BOM) were cut from the front: offsets count them, columns do not."""
     # Everything before the first bad byte decodes; its length in characters gives the column.
     prefix = data[: err.start].decode("utf-8")
     line, column = position_of(prefix, len(prefix))
     return SpecError(
-        f"not valid UTF-8: byte 0x{data[err.start]:02X} at offset {err.start}",
+        f"not valid UTF-8: byte 0x{data[err.start]:02X} at offset {skipped + err.start}",
         path=path,
         line=line,
         column=column,
@@ -173,9 +172,11 @@ def _not_utf8(data: bytes, err: UnicodeDecodeError, path: str) -> SpecError:
     )
 
 
-def _too_big(path: str, size: int) -> SpecError:
-    return SpecError(
-        f"file is too large ({describe_size(size)}; the limit is {describe_size(MAX_SPEC_BYTES)})",
-        path=path,
-        hint="a service spec is a few KiB: check that this is the right file",
-    )
+def check_size(size: int, path: str) -> None:
+    if size > MAX_SPEC_BYTES:
+        raise SpecError(
+            f"file is too large ({describe_size(size)}; "
+            f"the limit is {describe_size(MAX_SPEC_BYTES)})",
+            path=path,
+            hint="a service spec is a few KiB: check that this is the right file",
+        )

@@ -12,10 +12,16 @@ from typing import Any, Literal
 
 from deploykit.diagnostics import Diagnostic
 from deploykit.errors import SpecError
-from deploykit.loading.decoding import check_not_empty, decode, read_file, read_stdin, strip_bom
+from deploykit.loading.decoding import (
+    check_not_empty,
+    check_size,
+    decode,
+    read_file,
+    read_stdin,
+    strip_bom,
+)
 from deploykit.loading.discovery import STDIN, Target
 from deploykit.loading.json_reader import load_json
-from deploykit.loading.limits import MAX_SPEC_BYTES, describe_size
 from deploykit.loading.platform_detection import detect_platform
 from deploykit.loading.source_map import SourceMap
 
@@ -65,13 +71,7 @@ def load_target(
 def load_text(text: str | bytes, path: str, *, platform: str = "auto") -> LoadedSpec:
     """Parse spec ``text`` (bytes must be UTF-8) named ``path``, or raise a SpecError."""
     if isinstance(text, bytes):
-        if len(text) > MAX_SPEC_BYTES:
-            raise SpecError(
-                f"input is too large ({describe_size(len(text))}; the limit is "
-                f"{describe_size(MAX_SPEC_BYTES)})",
-                path=path,
-                hint="a service spec is a few KiB: check that this is the right input",
-            )
+        check_size(len(text), path)
         text = decode(text, path)
     else:
         text = strip_bom(text)

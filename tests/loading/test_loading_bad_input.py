@@ -305,6 +305,12 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> N
     _assert_one_line(caught.value)
 
 
+def test_non_utf8_offset_counts_the_bom_but_the_column_does_not(tmp_path: Path) -> None:
+    err = _load_file(tmp_path, "bom-latin1.json", b'\xef\xbb\xbf{"metadata": {"name": "caf\xe9"}}')
+    assert err.message == "not valid UTF-8: byte 0xE9 at offset 29"
+    assert (err.line, err.column) == (1, 27)
+
+
 def test_text_over_the_size_limit() -> None:
     data = b'{"metadata": {"name": "' + b"x" * MAX_SPEC_BYTES + b'"}}'
     with pytest.raises(SpecError, match="too large"):
