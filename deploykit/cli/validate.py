@@ -99,6 +99,10 @@ def validate_command(
         platform=platform, strict=strict, select=_rule_ids(select), ignore=_rule_ids(ignore)
     )
     report = validate_paths(paths, options, stdin_name=stdin_filename)
+    if not report.files:
+        # Exit 0 like ruff, but said on stderr in every format: a mistyped directory in CI
+        # should not pass unnoticed.
+        _console.note("warning: no spec files (*.json, *.yaml, *.yml) or Dockerfiles found")
     color = fmt == "text" and output is None and _wants_color()
     _emit(render(report, fmt, color=color), output)
     # SystemExit, not typer.Exit: with standalone_mode=False typer *returns* an Exit's code,

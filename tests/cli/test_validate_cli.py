@@ -318,3 +318,17 @@ def test_a_usage_error_is_exit_2_not_an_internal_error(
     assert code == 2
     assert cause in err
     assert "internal error" not in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_an_empty_directory_passes_but_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    (tmp_path / "README.md").write_text("# not a spec")
+    code, out, err = run(capsys, str(tmp_path), "--format", fmt)
+    assert code == 0
+    assert err.startswith("warning: no spec files")
+    if fmt == "json":
+        assert json.loads(out)["files"] == []
+    else:
+        assert out == "no spec files found\n"
