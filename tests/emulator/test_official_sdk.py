@@ -10,10 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from alibabacloud_eas20210701 import models
-from alibabacloud_eas20210701.client import Client
-from alibabacloud_tea_openapi.exceptions import ClientException
-from alibabacloud_tea_openapi.models import Config
+
+# The official SDK ships no type information (no py.typed): the oracle is untyped.
+from alibabacloud_eas20210701 import models  # type: ignore[import-untyped]
+from alibabacloud_eas20210701.client import Client  # type: ignore[import-untyped]
+from alibabacloud_tea_openapi.exceptions import ClientException  # type: ignore[import-untyped]
+from alibabacloud_tea_openapi.models import Config  # type: ignore[import-untyped]
 from emulator_testkit import REGION, ServedEmulator, image_service
 from pydantic import SecretStr
 
