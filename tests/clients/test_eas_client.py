@@ -139,3 +139,36 @@ def test_unreachable_endpoint_is_a_transport_error() -> None:
     with pytest.raises(TransportError):
         client.list_services().__next__()
     assert client.stats.retries == FAST.max_attempts - 1
+
+
+def test_lost_answers_to_start_stop_delete_are_resolved_not_resent(emulator: Emulator) -> None:
+    import httpx
+
+    from deploykit.deploy.connection import Target, connect
+
+    inner = emulator.mock_transport()
+    sent: list[str] = []
+    lose = {"StopService", "StartService", "DeleteService"}
+
+    def answer_then_lose(request: httpx.Request) -> httpx.Response:
+        response = inner.handle_request(request)  # the emulator did the work...
+        action = request.headers["x-acs-action"]
+        sent.append(action)
+        if action in lose:
+            lose.discard(action)
+            raise httpx.ReadTimeout("timed out", request=request)  # ...the answer is lost
+        return response
+
+    from eas_testkit import ENV
+
+    client = connect(Target(endpoint="https://pai-eas.cn-shanghai.aliyuncs.com"),
+                     transport=httpx.MockTransport(answer_then_lose), env=ENV, policy=FAST)
+    client.create(echo_spec())
+    client.stop("echo_service")
+    assert client.describe("echo_service")["Status"] == "Stopped"
+    client.start("echo_service")
+    assert client.describe("echo_service")["Status"] == "Running"
+    client.delete("echo_service")
+    assert client.find("echo_service") is None
+    for action in ("StopService", "StartService", "DeleteService"):
+        assert sent.count(action) == 1, sent

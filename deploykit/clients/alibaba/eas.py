@@ -10,7 +10,8 @@ Two calls are not blindly retried because a lost answer hides whether they took 
 * ``create``: after an unknown outcome the service is described by name before anything is
   sent again, so a service is never created twice; a name that was taken before our first
   request is a ``ConflictError``, never an update of someone else's service.
-* ``delete``: after an unknown outcome a service already gone (or going) counts as deleted.
+* ``delete``, ``start``, ``stop``: after an unknown outcome, a service already gone, started
+  or stopped (or on its way there) counts as done; resending would be refused as a conflict.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ API_VERSION = "2021-07-01"  # reference/eas.md §3.1
 LIST_PAGE_SIZE = 100
 # reference/eas.md §3.1: the SDK sends JSON bodies with this content type.
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
-# Statuses meaning a delete is already under way (reference/eas.md §3.4 enum).
+# Statuses showing that a delete, start or stop already took effect (reference/eas.md §3.4).
 DELETING_STATES = frozenset({"Deleting", "Deleted"})
+STARTED_STATES = frozenset({"Starting", "Waiting", "Running"})
+STOPPED_STATES = frozenset({"Stopping", "Stopped"})
 
 
 def regional_host(region: str) -> str:
@@ -75,32 +78,21 @@ class EasClient:
     # -- operations ---------------------------------------------------------------------
 
     def create(self, spec: Mapping[str, Any]) -> ServiceRef:
-        """CreateService, ``POST /api/v2/services`` with the service JSON as the body."""
+        """CreateService, ``POST /api/v2/services`` with the service JSON as the body.
+
+        A name taken before our first request is a ``ConflictError``: never an update.
+        """
         name = service_name(spec)
         body = json.dumps(spec, ensure_ascii=False)
-        unknown = False  # did an earlier attempt maybe create it?
 
-        def attempt() -> ServiceRef:
-            nonlocal unknown
-            if unknown:
-                found = self.find(name)
-                if found is not None:
-                    return ServiceRef(found, resolved_by_describe=True)
-            try:
-                answer = self._once("CreateService", "POST", "/api/v2/services", body=body)
-                return ServiceRef(answer)
-            except RetryableFailure as failure:
-                unknown = unknown or failure.maybe_applied
-                raise
-            except ConflictError:
-                if not unknown:
-                    raise  # taken before we sent anything: someone else's service
-                found = self.find(name)
-                if found is None:
-                    raise
-                return ServiceRef(found, resolved_by_describe=True)
+        def created() -> ServiceRef | None:
+            found = self.find(name)
+            return None if found is None else ServiceRef(found, resolved_by_describe=True)
 
-        return self._retrying(attempt)
+        return self._once_only(
+            lambda: ServiceRef(self._once("CreateService", "POST", "/api/v2/services", body=body)),
+            settled=created,
+        )
 
     def describe(self, name: str) -> dict[str, Any]:
         """DescribeService; ``NotFoundError`` when there is no such service."""
@@ -130,26 +122,10 @@ class EasClient:
 
     def delete(self, name: str) -> dict[str, Any]:
         """DeleteService; after an unknown outcome, a service gone or going counts as deleted."""
-        unknown = False
-
-        def attempt() -> dict[str, Any]:
-            nonlocal unknown
-            if unknown:
-                found = self.find(name)
-                if found is None or found.get("Status") in DELETING_STATES:
-                    return {"RequestId": str((found or {}).get("RequestId") or ""),
-                            "Message": f"Service [{name}] in region [{self.region}] is terminating"}
-            try:
-                return self._once("DeleteService", "DELETE", self._path(name))
-            except RetryableFailure as failure:
-                unknown = unknown or failure.maybe_applied
-                raise
-            except NotFoundError:
-                if unknown:
-                    return {"RequestId": "", "Message": f"Service [{name}] was deleted"}
-                raise
-
-        return self._retrying(attempt)
+        return self._once_only(
+            lambda: self._once("DeleteService", "DELETE", self._path(name)),
+            settled=lambda: self._settled(name, DELETING_STATES, "is terminating", gone_ok=True),
+        )
 
     def list_services(self, *, name_filter: str | None = None) -> Iterator[dict[str, Any]]:
         """ListServices, every page (PageNumber from 1, reference/eas.md §3.2)."""
@@ -169,10 +145,18 @@ class EasClient:
             page += 1
 
     def start(self, name: str) -> dict[str, Any]:
-        return self._call("StartService", "PUT", self._path(name, "start"))
+        """StartService; after an unknown outcome, a service starting or running is started."""
+        return self._once_only(
+            lambda: self._once("StartService", "PUT", self._path(name, "start")),
+            settled=lambda: self._settled(name, STARTED_STATES, "is starting"),
+        )
 
     def stop(self, name: str) -> dict[str, Any]:
-        return self._call("StopService", "PUT", self._path(name, "stop"))
+        """StopService; after an unknown outcome, a service stopping or stopped is stopped."""
+        return self._once_only(
+            lambda: self._once("StopService", "PUT", self._path(name, "stop")),
+            settled=lambda: self._settled(name, STOPPED_STATES, "is stopping"),
+        )
 
     def scale(self, name: str, instances: int) -> dict[str, Any]:
         """ScaleService; the body is ``{"Instance": N}`` (reference/eas.md §3.2)."""
@@ -193,6 +177,42 @@ class EasClient:
         # reference/eas.md §3.1: path segments are percent-encoded by the SDK.
         parts = [quote(self.region, safe=""), quote(name, safe=""), *tail]
         return "/api/v2/services/" + "/".join(parts)
+
+    def _once_only(self, send: Callable[[], T], *, settled: Callable[[], T | None]) -> T:
+        """Send a request that must not be repeated blindly.
+
+        After an attempt whose outcome is unknown (a lost answer, a 5xx), ``settled()`` asks
+        the service whether it already took effect — a result means yes — before anything
+        is sent again. A conflict or not-found answer to a resend is checked the same way;
+        to a first send it is the truth (e.g. the name was taken before we came).
+        """
+        unknown = False
+
+        def attempt() -> T:
+            nonlocal unknown
+            if unknown and (done := settled()) is not None:
+                return done
+            try:
+                return send()
+            except RetryableFailure as failure:
+                unknown = unknown or failure.maybe_applied
+                raise
+            except (ConflictError, NotFoundError):
+                if unknown and (done := settled()) is not None:
+                    return done
+                raise
+
+        return self._retrying(attempt)
+
+    def _settled(
+        self, name: str, states: frozenset[str], doing: str, *, gone_ok: bool = False
+    ) -> dict[str, Any] | None:
+        """The answer an operation would have given, if the service shows it took effect."""
+        found = self.find(name)
+        if (found is None and gone_ok) or (found is not None and found.get("Status") in states):
+            return {"RequestId": str((found or {}).get("RequestId") or ""),
+                    "Message": f"Service [{name}] in region [{self.region}] {doing}"}
+        return None
 
     def _call(
         self,
