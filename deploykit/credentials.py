@@ -153,8 +153,15 @@ def resolve(
     ours, theirs = config_path(env), alibaba_credentials_path(env)
     candidates: list[tuple[str, Profile | None]] = []
     if profile:
-        candidates.append((f"profile [{profile}] in {ours}", read_profile(ours, profile)))
-        candidates.append((f"profile [{profile}] in {theirs}", read_profile(theirs, profile)))
+        named = [(f"profile [{profile}] in {path}", read_profile(path, profile))
+                 for path in (ours, theirs)]
+        if all(found is None for _, found in named):
+            # Falling back to other sources would act on an account the user did not name.
+            raise ConfigError(
+                f"profile [{profile}] not found in {ours} or {theirs}",
+                hint=f"create it with `deploykit config --profile {profile} -i ID -k SECRET`",
+            )
+        candidates.extend(named)
     candidates.append((_env_place(), _env_profile(env)))
     if not profile:
         theirs_name = env.get(ENV_CREDENTIALS_PROFILE) or DEFAULT_PROFILE

@@ -114,3 +114,11 @@ def test_plain_http_to_a_remote_host_is_refused(files: dict[str, str]) -> None:
 def test_modelarts_is_not_supported_yet(files: dict[str, str]) -> None:
     with pytest.raises(ConfigError, match="not supported yet"):
         resolve_connection(Target(platform="modelarts"), env={**files, **KEY})
+
+
+def test_a_named_profile_that_does_not_exist_is_an_error_not_a_fallback(
+    files: dict[str, str],
+) -> None:
+    env = {**files, **KEY}  # a key in the environment must not be used instead
+    with pytest.raises(ConfigError, match=r"profile \[prod\] not found"):
+        creds.resolve(profile="prod", env=env)
