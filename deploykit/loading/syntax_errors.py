@@ -21,6 +21,25 @@ _TEMPLATE = re.compile(
 )
 _WORD = re.compile(r"[A-Za-z_][\w.-]*")
 _PYTHON_LITERALS = {"True": "true", "False": "false", "None": "null"}
+# Characters that specs copied from web pages and CJK documentation bring along (the EAS
+# and ModelArts docs are written in Chinese and Japanese first: seeds/004, reference/
+# modelarts.md §1.10), each with the ASCII character JSON needs instead.
+_LOOKALIKES = {
+    "\uff1a": ":",
+    "\uff0c": ",",
+    "\u3001": ",",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\uff5b": "{",
+    "\uff5d": "}",
+    "\uff3b": "[",
+    "\uff3d": "]",
+    "\u00a0": " ",
+    "\u3000": " ",
+    "\u200b": "",
+}
 _FILL_TEMPLATE = (
     "fill in the template first (e.g. envsubst or your CI's variables), or quote the value"
 )
@@ -69,6 +88,16 @@ def _classify_json(text: str, message: str, pos: int) -> tuple[str, str, int]:
                 _FILL_TEMPLATE,
                 start,
             )
+    if char in _LOOKALIKES:
+        replacement = _LOOKALIKES[char]
+        return (
+            f"U+{ord(char):04X} `{char}` is not JSON syntax (copied from a web page or a "
+            f"CJK document?)",
+            f"replace it with `{replacement}`"
+            if replacement.strip()
+            else "delete it or type a plain space",
+            pos,
+        )
     if text.startswith(("//", "/*"), pos) or char == "#":
         return (
             "JSON does not allow comments",

@@ -147,6 +147,22 @@ CASES = [
         1,
         "exactly one JSON object",
     ),
+    (
+        "fullwidth.json",
+        '{"metadata": {"name"\uff1a "image_test"}}'.encode(),
+        "U+FF1A `\uff1a` is not JSON syntax",
+        1,
+        21,
+        "replace it with `:`",
+    ),
+    (
+        "nbsp.json",
+        '{"metadata":\u00a0{}}'.encode(),
+        "U+00A0",
+        1,
+        13,
+        "plain space",
+    ),
     ("nan.json", b'{"metadata": {"cpu": NaN}}', "`NaN` is not a JSON number", 1, 22, "finite"),
     (
         "tabs.yaml",
