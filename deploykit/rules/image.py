@@ -100,7 +100,7 @@ def _check_dockerfile(path: Path, platform: str | None) -> list[FileReport]:
     for chosen in platforms:
         env = target.runtime_env(config.env, chosen.name if chosen else "")
         variables = start.script.variables(env) if start.script else env
-        launches = start.launches(variables)
+        launches = start.launches(variables, config, path.parent)
         addresses = listens(start, launches, config, path.parent, variables)
         check_loopback(addresses, findings)
         check_logs(start, launches, findings)

@@ -57,7 +57,8 @@ BATCH_BOOT_FILE_RULE = rule(
 )
 WRONG_PORT = rule(
     "IMG003", Severity.ERROR, "image",
-    "the server listens on a port other than the one the platform sends requests to",
+    "the server listens on a port other than the one the platform sends requests to "
+    "(EXPOSE alone: warning)",
     source="seeds/001-003 (ModelArts: 8080, or config.json `port`); seeds/004 "
     "(EAS: containers[].port must be the port the process listens on)",
 )
@@ -150,12 +151,13 @@ NO_ANSWER = rule(
 )
 BAD_HEALTH = rule(
     "IMG021", Severity.ERROR, "image",
-    'the health API does not answer GET /health with 200 {"health": "true"}',
+    'the health API does not answer GET /health with 200 {"health": "true"} '
+    "(another body: warning)",
     source="seeds/000-003 'Health check API'; reference/eas.md §1.11 (EAS: 200 <= status < 400)",
 )
 BAD_INFERENCE = rule(
     "IMG022", Severity.ERROR, "image",
-    "the inference API fails: 5xx, no answer, or not JSON (a 4xx to the sample request: warning)",
+    "the inference API fails: 5xx or no answer (a 4xx to the sample request: warning)",
     source="seeds/000-002 'External APIs' (the inference API answers at the config.json url)",
 )
 NO_HTTP_KEEPALIVE = rule(

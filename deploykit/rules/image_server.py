@@ -16,6 +16,7 @@ Defaults are the frameworks' own, from their settings documentation:
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,8 @@ class ServerLaunch:
     graceful: float | None = None
     log_files: list[tuple[str, str]] = field(default_factory=list)  # (option, path)
     script: str | None = None  # `python app.py`: the file that picks the port
+    config_file: str | None = None  # gunicorn -c FILE (else ./gunicorn.conf.py is read)
+    explicit: frozenset[str] = frozenset()  # settings the command line gives: they win
 
 
 def recognise(command: Command, variables: dict[str, str]) -> ServerLaunch | None:
@@ -139,32 +142,113 @@ def _launch(
     launch.log_files = [
         (o, expand(v, variables)) for o in options.log_files for v in values.get(o, [])
     ]
+    given = {
+        "bind": options.bind + options.host + options.port, "keepalive": options.keepalive,
+        "worker": options.worker, "graceful": options.graceful, "logs": options.log_files,
+    }
+    launch.explicit = frozenset(k for k, names in given.items() if _last(values, names))
+    config_file = _last(values, ("-c", "--config"))
+    launch.config_file = expand(config_file, variables) if config_file else None
     return launch
 
 
+def apply_gunicorn_config(launch: ServerLaunch, path: Path, variables: dict[str, str]) -> None:
+    """Settings from a gunicorn config file, where the command line does not set them
+    (gunicorn docs, "Configuration Overview": the command line wins over the file).
+    A setting whose value is not a constant makes what it sets unknown, never guessed."""
+    settings = _assignments(path)
+    options = SERVERS["gunicorn"]
+    if "bind" in settings and "bind" not in launch.explicit:
+        value = settings["bind"]
+        binds = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        launch.listens = [_listen(b, variables, options, word=b) for b in binds
+                          if isinstance(b, str)]
+    if "worker_class" in settings and "worker" not in launch.explicit:
+        worker = settings["worker_class"]
+        launch.worker = worker.rsplit(".", 1)[-1].lower() if isinstance(worker, str) else ""
+        launch.worker = "gevent" if "gevent" in launch.worker else launch.worker
+    if "keepalive" in settings and "keepalive" not in launch.explicit:
+        launch.keepalive = _number(str(settings["keepalive"]))
+    if "graceful_timeout" in settings and "graceful" not in launch.explicit:
+        launch.graceful = _number(str(settings["graceful_timeout"])) or options.default_graceful
+    if "logs" not in launch.explicit:
+        launch.log_files += [(f"{key} ({path.name})", str(settings[key]))
+                             for key in ("accesslog", "errorlog")
+                             if isinstance(settings.get(key), str)]
+
+
+_UNKNOWN = object()  # a config setting whose value is an expression, not a constant
+
+
+def _assignments(path: Path) -> dict[str, object]:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return {}
+    found: dict[str, object] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                value = _literal(node.value)
+                found[target.id] = _UNKNOWN if value is None else value
+    return found
+
+
 def python_listen(path: Path, variables: dict[str, str]) -> list[tuple[Listen, int]]:
-    """Ports a Python server picks in its source, with their line numbers:
-    ``app.run(host=..., port=8000)`` (seeds/004 Flask sample),
-    ``endpoint='0.0.0.0:8000'`` (seeds/004 allspark sample), and
-    ``os.environ.get("PORT", "8080")``."""
+    """Where a Python server listens, read from its source (never run), with line numbers:
+
+    - ``app.run(host="0.0.0.0", port=8000)``: Flask and ``uvicorn.run``, both of which bind
+      127.0.0.1 when ``host`` is not given (seeds/004's Flask sample passes 0.0.0.0);
+    - ``endpoint="0.0.0.0:8000"``: EAS allspark processors (seeds/004);
+    - ``make_server("0.0.0.0", 8080, app)``: wsgiref;
+    - ``os.environ.get("PORT", "8080")``: a port taken from the environment, with its default.
+    """
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        tree = ast.parse(text)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return []
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().startswith("#"):
-            continue
-        for match in re.finditer(r"environ\.get\(\s*['\"](\w+)['\"]\s*,\s*['\"]?(\d+)", line):
-            name, default = match.groups()
-            value = variables.get(name) or default
-            port = int(value) if value.isdigit() else None
-            found.append((Listen(ANY_ADDRESS, port, match.group(0), name), number))
-        for match in re.finditer(r"\.run\(.*?\bport\s*=\s*(\d+)|endpoint\s*=\s*['\"][^'\"]*:(\d+)",
-                                 line):
-            digits = match.group(1) or match.group(2)
-            found.append((Listen(ANY_ADDRESS, int(digits), digits), number))
+    found: list[tuple[Listen, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            found.extend((listen, node.lineno) for listen in _call_listens(node, variables))
     return found
+
+
+def _call_listens(call: ast.Call, variables: dict[str, str]) -> list[Listen]:
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else (
+        call.func.id if isinstance(call.func, ast.Name) else "")
+    keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    args = [_literal(a) for a in call.args]
+    if name in {"get", "getenv"} and len(args) == 2 and "PORT" in str(args[0]).upper():
+        variable, default = str(args[0]), str(args[1])
+        value = variables.get(variable) or default
+        return [Listen(ANY_ADDRESS, _port(value), variable, variable)]
+    if "endpoint" in keywords and isinstance(_literal(keywords["endpoint"]), str):
+        endpoint = str(_literal(keywords["endpoint"]))
+        host, _, port = endpoint.rpartition(":")
+        return [Listen(host or ANY_ADDRESS, _port(port), endpoint)]
+    if name == "run" and ("port" in keywords or "host" in keywords):
+        given = _literal(keywords["host"]) if "host" in keywords else "127.0.0.1"
+        bound = _literal(keywords["port"]) if "port" in keywords else None
+        word = "port=" if "port" in keywords else "host="
+        return [Listen(given if isinstance(given, str) else ANY_ADDRESS, _port(bound), word)]
+    if name == "make_server" and len(args) >= 2 and isinstance(args[0], str):
+        return [Listen(args[0] or ANY_ADDRESS, _port(args[1]), repr(args[0])[1:-1])]
+    return []
+
+
+def _literal(node: ast.expr) -> object:
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return None  # not a constant: a variable or an expression
+
+
+def _port(value: object) -> int | None:
+    text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    return int(text) if text.isdigit() else None
 
 
 def _listen(raw: str, variables: dict[str, str], options: ServerOptions, word: str = "") -> Listen:

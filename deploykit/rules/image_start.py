@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from deploykit.rules.image_dockerfile import ImageConfig
 from deploykit.rules.image_rules import SHELLS
-from deploykit.rules.image_server import ServerLaunch, recognise
+from deploykit.rules.image_server import ServerLaunch, apply_gunicorn_config, recognise
 from deploykit.rules.image_shell import Command, Script, parse_script
 
 
@@ -25,9 +25,20 @@ class Start:
     script: Script | None = None  # set when the commands are a run.sh
     missing: str | None = None  # a script the CMD runs that is not in the build context
 
-    def launches(self, variables: dict[str, str]) -> list[ServerLaunch]:
-        found = (recognise(c, variables) for c in self.commands)
-        return [launch for launch in found if launch is not None]
+    def launches(self, variables: dict[str, str], config: ImageConfig,
+                 context: Path) -> list[ServerLaunch]:
+        """The servers the commands start, with gunicorn's config file read where one is."""
+        found = [launch for launch in (recognise(c, variables) for c in self.commands) if launch]
+        for launch in found:
+            if launch.program != "gunicorn":
+                continue
+            name = (launch.config_file or "gunicorn.conf.py").removeprefix("file:")
+            if name.startswith("python:"):
+                continue  # a module on sys.path: not a file we can find
+            source = context_file(name, config, context)
+            if source is not None:
+                apply_gunicorn_config(launch, source, variables)
+        return found
 
 
 def resolve_start(config: ImageConfig, dockerfile: Path, lines: list[str]) -> Start:

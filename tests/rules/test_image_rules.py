@@ -310,3 +310,79 @@ def test_a_directive_names_the_platform_without_a_spec_next_to_the_image(tmp_pat
         tmp_path, None, Dockerfile=("FROM python", "# deploykit: platform=eas\nFROM python")
     )
     assert rules(folder) == {"IMG004"}  # PORT is the image's 8080: nothing sets 8000 on EAS
+
+
+# gunicorn reads settings from -c FILE or ./gunicorn.conf.py; the command line wins.
+GUNICORN_CONF = """\
+import os
+
+bind = "0.0.0.0:8080"
+worker_class = "gevent"
+keepalive = 200
+graceful_timeout = 30
+accesslog = "-"
+"""
+CONF_RUN = (
+    'gunicorn --chdir /home/app -w "${GUNICORN_WORKERS:-2}" -k gevent --keep-alive 200 \\\n'
+    '  --graceful-timeout 30 -b "0.0.0.0:${PORT:-8080}" --access-logfile - --error-logfile - \\\n',
+    "gunicorn -c /home/app/gunicorn.conf.py \\\n",
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("", "", set()),
+        ('worker_class = "gevent"', 'worker_class = "sync"', {"IMG007"}),
+        ('bind = "0.0.0.0:8080"', 'bind = ["127.0.0.1:8080"]', {"IMG005"}),
+        ('accesslog = "-"', 'accesslog = "/var/log/access.log"', {"IMG006"}),
+        # not a constant: unknown, so nothing is guessed (no loopback, no wrong port)
+        ('bind = "0.0.0.0:8080"', 'bind = os.environ["BIND"]', set()),
+    ],
+)
+def test_gunicorn_settings_from_its_config_file(
+    tmp_path: Path, old: str, new: str, expected: set[str]
+) -> None:
+    folder = image(tmp_path, run_sh=CONF_RUN)
+    (folder / "gunicorn.conf.py").write_text(GUNICORN_CONF.replace(old, new))
+    dockerfile = folder / "Dockerfile"
+    dockerfile.write_text(
+        dockerfile.read_text().replace(
+            "COPY app.py /home/app/app.py",
+            "COPY app.py gunicorn.conf.py /home/app/",
+        )
+    )
+    assert rules(folder) == expected
+
+
+# seeds/004: the Flask server of the EAS custom-image page, started with `python app.py`.
+FLASK_APP = """\
+from flask import Flask
+
+app = Flask(__name__)
+
+@app.route('/hello/model')
+def hello_world():
+    return 'Hello World'
+
+if __name__ == '__main__':
+    app.run(host='0.0.0.0', port=8000)
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [("", "", set()), ("host='0.0.0.0', ", "", {"IMG005"}), ("8000", "8080", {"IMG004"})],
+)
+def test_the_seed_flask_server_on_eas(
+    tmp_path: Path, old: str, new: str, expected: set[str]
+) -> None:
+    folder = image(
+        tmp_path,
+        "eas",
+        Dockerfile=('CMD ["sh", "/home/run.sh"]', 'CMD ["python", "/home/app/app.py"]'),
+    )
+    (folder / "app.py").write_text(FLASK_APP.replace(old, new))
+    found = findings(folder)
+    assert {d.rule for _, d in found} == expected
+    assert all(name == "app.py" and d.line == 10 for name, d in found)
