@@ -10,8 +10,6 @@ import functools
 import re
 from collections.abc import Iterator
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.models.eas import EasService
 from deploykit.models.eas_containers import Container, Probe
@@ -204,6 +202,10 @@ def _prepare(container: Container, at: str) -> Iterator[Diagnostic]:
 
 @functools.lru_cache(maxsize=4096)  # a corpus repeats the same pins file after file
 def _requirement_problem(entry: str) -> str | None:
+    # Imported here: packaging's parser costs a cold `validate` ~20 ms, and most services
+    # list no pythonRequirements.
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         Requirement(entry)
     except InvalidRequirement as exc:
