@@ -141,6 +141,10 @@ NLB_PORT = rule(
     "EAS220", Severity.WARNING, "eas", "NLB listener_port 8080 cannot be used",
     source="reference/eas.md §1.6 (aiops skill)",
 )
+NAME_CONFLICT = rule(
+    "EAS221", Severity.WARNING, "eas", "top-level `name` and `metadata.name` differ",
+    source="reference/eas.md §1.10 (the old PAI SDK reads the top-level name first)",
+)
 
 
 def check_service(service: EasService) -> Iterator[Diagnostic]:
@@ -176,6 +180,14 @@ def _name(service: EasService) -> Iterator[Diagnostic]:
             suggestion='set "metadata": {"name": "my_service", ...}',
         )
         return
+    top, in_metadata = service.name, service.metadata.name if service.metadata else None
+    if top and in_metadata and top != in_metadata:
+        yield NAME_CONFLICT(
+            "/name",
+            f"top-level `name` `{top}` and metadata.name `{in_metadata}` differ; which one EAS "
+            "uses is undocumented (the old PAI SDK takes the top-level one)",
+            suggestion="keep only metadata.name",
+        )
     if NAME_PATTERN.match(name):
         return
     at = "/metadata/name" if service.metadata is not None and service.metadata.name else "/name"

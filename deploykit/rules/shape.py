@@ -37,6 +37,7 @@ _SECRET_KEY = re.compile(
 )
 # The user:password part of a URL (git+https://user:token@host/...).
 _URL_USERINFO = re.compile(r"(?<=//)[^/@\s]+@")
+_ASCII_PREFIX = re.compile(r"[\x00-\x7f]*")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # pydantic error type -> what the platform expects, in JSON words users know.
@@ -89,13 +90,20 @@ def check_shape(
 def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The known key a misspelled ``name`` most likely meant ("did you mean"), or None.
 
-    Case, ``_`` and ``-`` are ignored first (``readonly`` -> ``readOnly``), then difflib's
-    similarity decides (``helth_check`` -> ``health_check``, ``contianers`` -> ``containers``).
+    Case, ``_`` and ``-`` are ignored first (``readonly`` -> ``readOnly``); a key cut short
+    by a translated word (``period_秒``, as the Japanese edition of seeds/004 prints
+    ``period_seconds``) is matched by its ASCII part; then difflib's similarity decides
+    (``helth_check`` -> ``health_check``, ``contianers`` -> ``containers``).
     """
     pool = sorted(set(candidates))
     folded = {_fold(c): c for c in pool}
     if _fold(name) in folded:
         return folded[_fold(name)]
+    ascii_part = _ASCII_PREFIX.match(name)
+    if ascii_part is not None and ascii_part.end() < len(name) and ascii_part.end() >= 3:
+        starts = [c for c in pool if c.startswith(ascii_part.group(0))]
+        if len(starts) == 1:
+            return starts[0]
     matches = difflib.get_close_matches(name, pool, n=1, cutoff=0.75)
     return matches[0] if matches else None
 

@@ -316,3 +316,12 @@ def test_nlb_listener_on_8080_warns() -> None:
     data["networking"] = {"nlb": [{"id": "default", "listener_port": 8080, "netType": "intranet"}]}
     [diagnostic] = found(data, "EAS220")
     assert diagnostic.pointer == "/networking/nlb/0/listener_port"
+
+
+def test_two_different_names_warn() -> None:
+    data = service()
+    data["name"] = "deploykit_echo_v2"
+    [diagnostic] = found(data, "EAS221")
+    assert diagnostic.pointer == "/name"
+    data["name"] = data["metadata"]["name"]
+    assert found(data, "EAS221") == []

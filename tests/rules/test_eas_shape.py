@@ -285,3 +285,16 @@ def test_yaml_non_string_keys_are_reported_not_raised() -> None:
     [diagnostic] = found(data, "EAS002")
     assert diagnostic.pointer == "/metadata"
     assert "not a string" in diagnostic.message
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("initial_delay_秒", "initial_delay_seconds"), ("period_秒", "period_seconds")],
+)
+def test_keys_copied_from_the_japanese_seed_table_are_recognised(typo: str, meant: str) -> None:
+    # seeds/004 (Japanese edition) prints `period_秒` for period_seconds in its parameter table.
+    data = example("seed-health-check.json")
+    probe = data["containers"][0]["health_check"]
+    probe[typo] = probe.pop(meant)
+    [diagnostic] = found(data, "EAS001")
+    assert f"did you mean `{meant}`?" in diagnostic.message
