@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
@@ -404,20 +405,67 @@ def _watch(
     from deploykit.deploy import eascmd_text as eascmd
 
     gone = target == GONE
-    for progress in wait_for(lambda: client.find(name), target, _wait_policy(timeout)):
-        # eascmd prints "[OK] Running [Total: …]" before "[OK] Service is running" (§2.3).
-        if progress.status == skip or progress.status == GONE:
-            continue
-        line = eascmd.ok("Service is terminating") if gone else eascmd.progress_line(progress)
-        common.emit("progress", line, service=name, status=progress.status,
-                    total=progress.total, pending=progress.pending, running=progress.running)
+    live = _LiveStatus(enabled=not common.json and sys.stderr.isatty())
+    try:
+        for progress in wait_for(lambda: client.find(name), target,
+                                 _wait_policy(timeout, sleep=live.sleep)):
+            live.clear()
+            live.text = f"{progress.status} [Total: {progress.total}, Running: {progress.running}]"
+            # eascmd prints "[OK] Running [Total: …]" before "[OK] Service is running" (§2.3).
+            if progress.status == skip or progress.status == GONE:
+                continue
+            line = eascmd.ok("Service is terminating") if gone else eascmd.progress_line(progress)
+            common.emit("progress", line, service=name, status=progress.status,
+                        total=progress.total, pending=progress.pending, running=progress.running)
+    finally:
+        live.clear()
     common.emit(target.lower(), eascmd.ok(_DONE_TEXT[target]), service=name)
 
 
-def _wait_policy(timeout: float) -> WaitPolicy:
+def _wait_policy(timeout: float, sleep: Callable[[float], None] = time.sleep) -> WaitPolicy:
     from deploykit.clients._wait import WaitPolicy
 
-    return WaitPolicy(timeout=timeout)
+    return WaitPolicy(timeout=timeout, sleep=sleep)
+
+
+class _LiveStatus:
+    """On a terminal, one stderr line redrawn in place between polls: spinner, status, time.
+
+    The ``[OK]`` lines stay the record (stdout, for logs); this line only shows that the wait
+    is alive and is erased before anything else is printed. It writes to stderr itself
+    because ``_console`` has no in-place line yet (see the report); never when not a TTY.
+    """
+
+    FRAMES = "|/-\\"
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.text = "Waiting"
+        self._started = time.monotonic()
+        self._frame = 0
+        self._drawn = False
+
+    def sleep(self, seconds: float) -> None:
+        if not self.enabled:
+            time.sleep(seconds)
+            return
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            self._draw()
+            time.sleep(min(0.2, left))
+
+    def clear(self) -> None:
+        if self._drawn:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self._drawn = False
+
+    def _draw(self) -> None:
+        self._frame = (self._frame + 1) % len(self.FRAMES)
+        elapsed = time.monotonic() - self._started
+        sys.stderr.write(f"\r{self.FRAMES[self._frame]} {self.text} {elapsed:.0f}s\x1b[K")
+        sys.stderr.flush()
+        self._drawn = True
 
 
 def _print_outcome(common: Common, outcome: Outcome) -> None:

@@ -208,7 +208,7 @@ def test_ctrl_c_while_waiting_ends_with_130(
         raise KeyboardInterrupt
 
     monkeypatch.setattr("deploykit.cli.deploy._wait_policy",
-                        lambda timeout: WaitPolicy(timeout=timeout, sleep=interrupted))
+                        lambda timeout, **_: WaitPolicy(timeout=timeout, sleep=interrupted))
     code, out, err = run(capsys, "create", str(SPEC), *LOCAL)
     assert code == 130
     assert "[OK] Service is now creating" in out and "interrupted" in err
