@@ -73,7 +73,7 @@ def probe_command(
                            inference_path=path, payload=payload, run=run,
                            window=Window(sigterm_wait, sigterm_limit))
     if run:
-        _console.note(f"starting: {run}")
+        _console.note(f"starting: {run.split()[0]} ...")  # arguments may hold a token
     report = probe(url, options)
     _console.out(render(report, fmt).rstrip("\n"))
     threshold = None if fail_on == "never" else Severity(fail_on)

@@ -39,6 +39,7 @@ def check_boot_file(config: ImageConfig, target: ImageTarget, dockerfile: Path,
         findings[dockerfile].append(facts.NO_START_COMMAND(
             None, "the image sets no CMD or ENTRYPOINT",
             suggestion='add CMD ["sh", "/home/run.sh"] (or give the platform a start command)',
+            line=config.from_line,
         ))
     if target.usage != "batch" or "modelarts" not in target.platforms:
         return
@@ -48,7 +49,8 @@ def check_boot_file(config: ImageConfig, target: ImageTarget, dockerfile: Path,
     ]
     exec_form = len(cmd) == 2 and cmd[0] in facts.SHELLS and cmd[1] == facts.BATCH_BOOT_FILE
     if config.entrypoint or not (exec_form or shell_form):
-        shown = " ".join(config.argv) or "nothing"
+        # Only the program is shown: arguments may hold a token.
+        shown = config.argv[0] if config.argv else "nothing"
         findings[dockerfile].append(facts.BATCH_BOOT_FILE_RULE(
             None, f"a batch-service image must boot {facts.BATCH_BOOT_FILE} through CMD; "
             f"this one starts {shown}",
@@ -196,7 +198,7 @@ def check_user(config: ImageConfig, base: str, dockerfile: Path, findings: Findi
         f"(uid {facts.MA_UID}, gid {facts.MA_GID}) and files it needs must be theirs",
         suggestion="groupadd -g 100 ma-group && useradd -d /home/ma-user -m -u 1000 -g 100 "
         "-s /bin/bash ma-user, then USER ma-user",
-        line=config.user.line if config.user else None,
+        line=config.user.line if config.user else config.from_line,
         column=config.user.column if config.user else None,
     ))
 

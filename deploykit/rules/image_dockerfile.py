@@ -21,6 +21,7 @@ instruction) is a :class:`~deploykit.errors.SpecError` with the line.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -170,8 +171,10 @@ def parse_dockerfile(text: str, path: Path) -> Dockerfile:
         keyword, _, rest = joined.strip().partition(" ")
         keyword = keyword.upper()
         if keyword not in INSTRUCTIONS:
+            close = difflib.get_close_matches(keyword, sorted(INSTRUCTIONS), n=1)
             raise SpecError(f"unknown instruction {keyword[:40]!r}", path=str(path), line=number,
-                            hint="fix the Dockerfile so `docker build` accepts it")
+                            hint=f"did you mean {close[0]}?" if close else
+                            "`docker build` would refuse it too; check the Dockerfile")
         heredocs: list[str] = []
         for terminator in _HEREDOC.findall(rest) if keyword in {"RUN", "COPY", "ADD"} else ():
             body: list[str] = []
@@ -272,6 +275,7 @@ class ImageConfig:
 
     entrypoint: list[str] | None = None
     cmd: list[str] | None = None
+    from_line: int | None = None  # the final stage's FROM: where a missing USER/CMD is reported
     start_line: int | None = None  # the CMD (or ENTRYPOINT) line
     user: Located | None = None
     env: dict[str, str] = field(default_factory=dict)
@@ -288,7 +292,7 @@ class ImageConfig:
 
 def image_config(dockerfile: Dockerfile) -> ImageConfig:
     """The final stage's config, inheriting from the stages it is built FROM."""
-    config = ImageConfig()
+    config = ImageConfig(from_line=dockerfile.final.line)
     variables = dict(dockerfile.global_args)
     for stage in dockerfile.lineage():
         cmd_in_stage = False

@@ -133,3 +133,11 @@ def test_an_unreadable_dockerfile_exits_2_with_one_line_and_no_traceback(
     err = capsys.readouterr().err
     assert code == 2
     assert "binary data" in err and "Traceback" not in err
+
+
+def test_a_misspelled_instruction_gets_did_you_mean(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM python:3.10-slim\nEXPOSED 8080\n")
+    with pytest.raises(SpecError) as caught:
+        read_dockerfile(path)
+    assert (caught.value.line, caught.value.hint) == (2, "did you mean EXPOSE?")

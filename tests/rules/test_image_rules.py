@@ -271,7 +271,9 @@ def test_img011_modelarts_runs_custom_engines_as_ma_user(
     tmp_path: Path, old: str, new: str, cause: str
 ) -> None:
     folder = image(tmp_path, Dockerfile=(old, new))
-    assert any(cause in d.message for f, d in findings(folder) if d.rule == "IMG011")
+    (found,) = [d for _, d in findings(folder) if d.rule == "IMG011"]
+    assert cause in found.message
+    assert found.line == {"USER root": 19, "": 4}.get(new, 9)  # USER, else FROM, else useradd
     assert "IMG011" not in rules(
         image(tmp_path / "uid", Dockerfile=("USER ma-user", "USER 1000:100"))
     )
