@@ -107,7 +107,8 @@ class ServedEmulator:
 
         import uvicorn
 
-        self._socket = socket.socket()
+        # IPPROTO_TCP, as `emulator serve` does, so asyncio sets TCP_NODELAY on connections.
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.bind(("127.0.0.1", 0))
         self.port: int = self._socket.getsockname()[1]
         config = uvicorn.Config(emulator.asgi_app(), log_level="warning", lifespan="on")
