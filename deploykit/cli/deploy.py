@@ -341,7 +341,9 @@ def plan(
         _console.out(json.dumps({"service": one.name, "action": verdict,
                                  "changes": [c.as_dict() for c in found]}, ensure_ascii=False))
     else:
-        for line in _plan_lines(one.name, verdict, found):
+        from deploykit.deploy.eascmd_text import plan_lines
+
+        for line in plan_lines(one.name, verdict, found):
             _console.out(line)
     if exit_code and verdict != "unchanged":
         raise SystemExit(ExitCode.FINDINGS)
@@ -473,35 +475,8 @@ def _print_outcome(common: Common, outcome: Outcome) -> None:
 
     if common.json:
         _console.out(json.dumps(outcome.as_dict(), ensure_ascii=False))
-        return
-    if outcome.ok:
-        rid = f" [RequestId: {outcome.request_id}]" if outcome.request_id else ""
-        _console.out(eascmd.ok(f"Service [{outcome.name}] {outcome.action}{rid}"))
     else:
-        _console.out(f"[FAILED] Service [{outcome.name}] {outcome.action}: {outcome.error or ''}")
-
-
-def _plan_lines(name: str, verdict: str, found: list[Any]) -> list[str]:
-    marks = {"add": "+", "change": "~", "keep": "="}
-    head = {"create": f"Service [{name}] will be created",
-            "update": f"Service [{name}] will be updated",
-            "unchanged": f"Service [{name}] is up to date"}[verdict]
-    lines = [head]
-    for change in found:
-        if change.kind == "change":
-            detail = f"{_short(change.before)} -> {_short(change.after)}"
-        elif change.kind == "add":
-            detail = _short(change.after)
-        else:
-            detail = "(kept: only in the live service; apply merges, it does not remove)"
-        if verdict != "create" or change.kind != "keep":
-            lines.append(f"  {marks[change.kind]} {change.pointer or '/'}: {detail}")
-    return lines
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 80 else text[:77] + "..."
+        _console.out(eascmd.outcome_line(outcome))
 
 
 def _confirm_delete(name: str, region: str) -> None:

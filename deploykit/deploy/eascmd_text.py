@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deploykit.clients._http import REDACTED, redact_json
 from deploykit.clients._wait import Progress
+
+if TYPE_CHECKING:
+    from deploykit.deploy.apply import Outcome
+    from deploykit.deploy.changes import Change
 
 # §2.3 "ls columns" (official), in order, and the Service field each one shows.
 LS_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -142,6 +146,41 @@ def service_document(service: Mapping[str, Any], *, show_token: bool) -> dict[st
     if "ServiceConfig" in service:
         document["ServiceConfig"] = safe_config(service["ServiceConfig"])
     return document
+
+
+def outcome_line(outcome: Outcome) -> str:
+    """One ``apply`` result: ``[OK] Service [x] created [RequestId: …]`` or ``[FAILED] …``."""
+    if outcome.ok:
+        rid = f" [RequestId: {outcome.request_id}]" if outcome.request_id else ""
+        return ok(f"Service [{outcome.name}] {outcome.action}{rid}")
+    return f"[FAILED] Service [{outcome.name}] {outcome.action}: {outcome.error or ''}"
+
+
+# plan's marks, like Terraform's: + added, ~ changed, = kept (only in the live service).
+_PLAN_MARKS = {"add": "+", "change": "~", "keep": "="}
+_PLAN_HEADS = {"create": "will be created", "update": "will be updated",
+               "unchanged": "is up to date"}
+
+
+def plan_lines(name: str, verdict: str, found: Sequence[Change]) -> list[str]:
+    """``plan``'s text: a verdict, then one line per field (kept fields only for updates)."""
+    lines = [f"Service [{name}] {_PLAN_HEADS[verdict]}"]
+    for change in found:
+        if change.kind == "change":
+            detail = f"{_short(change.before)} -> {_short(change.after)}"
+        elif change.kind == "add":
+            detail = _short(change.after)
+        elif verdict == "create":
+            continue
+        else:
+            detail = "(kept: only in the live service; apply merges, it does not remove)"
+        lines.append(f"  {_PLAN_MARKS[change.kind]} {change.pointer or '/'}: {detail}")
+    return lines
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _ls_value(service: Mapping[str, Any], key: str) -> Any:
