@@ -52,3 +52,29 @@ def duplicate_key(pointer: str, key: str, position: tuple[int, int], first_line:
         line=line,
         column=column,
     )
+
+
+# A warning: the value is probably what the author meant (`enable_grpc: yes`), but not
+# always (`name: no`, a version `1.10` vs `1_0`), and JSON and YAML 1.2 readers (including
+# the platforms' consoles) see a different value or reject it.
+YAML_11_VALUE = rule(
+    "DK004",
+    Severity.WARNING,
+    "any",
+    "a plain YAML value is a boolean or number only under YAML 1.1 rules (yes/no/on/off, 0755)",
+    source="YAML 1.1 bool/int types (yaml.org/type/bool.html, /int.html); YAML 1.2 §10.3.2",
+)
+
+
+def yaml_11_value(
+    pointer: str, written: str, value: object, position: tuple[int, int]
+) -> Diagnostic:
+    line, column = position
+    shown = "true" if value is True else "false" if value is False else str(value)
+    return YAML_11_VALUE(
+        pointer,
+        f"`{written}` is read as {shown} by a YAML 1.1 rule that JSON and YAML 1.2 do not share",
+        suggestion=f'write `{shown}` if that is meant, or quote it ("{written}") for the text',
+        line=line,
+        column=column,
+    )

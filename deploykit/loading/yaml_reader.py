@@ -18,6 +18,7 @@ Imported only when a YAML file is loaded: ``import deploykit.loading`` stays yam
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -25,7 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from deploykit.diagnostics import Diagnostic
 from deploykit.errors import SpecError
-from deploykit.loading.findings import duplicate_key
+from deploykit.loading.findings import duplicate_key, yaml_11_value
 from deploykit.loading.limits import MAX_ALIAS_NODES, MAX_DEPTH
 from deploykit.loading.source_map import NO_KEY, Entries, SourceMap, TextPositions
 from deploykit.loading.syntax_errors import template_at, yaml_syntax_error
@@ -37,6 +38,11 @@ _SCALARS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null")}
 # Kept as the text written: JSON has no dates, and a bare `=` (YAML 1.1 "value" key,
 # which PyYAML's safe_load cannot even construct) is just the string "=" to a user.
 _AS_TEXT = {f"{_TAG}timestamp", f"{_TAG}value"}
+# Plain booleans and integers every reader takes the same way (JSON, YAML 1.2's core schema
+# §10.3.2); anything else PyYAML reads as bool/int (`no`, `on`, `010` → 8, `1:30` → 90)
+# is a YAML 1.1 rule that surprises people (DK004).
+_YAML_11_TAGS = {f"{_TAG}bool", f"{_TAG}int"}
+_UNSURPRISING = re.compile(r"(?:true|True|TRUE|false|False|FALSE|[-+]?(?:0|[1-9][0-9]*))\Z")
 _MAP, _SEQ, _MERGE = f"{_TAG}map", f"{_TAG}seq", f"{_TAG}merge"
 _PLAIN_DATA_HINT = (
     "remove the tag: a spec holds only maps, lists, strings, numbers, booleans and null"
@@ -124,7 +130,16 @@ class _DataBuilder:
         self._seen.add(id(node))
         self.entries[pointer] = (key_offset, node.start_mark.index)
         if isinstance(node, ScalarNode):
-            return self._scalar(node)
+            value = self._scalar(node)
+            if (
+                node.style is None
+                and node.tag in _YAML_11_TAGS
+                and not _UNSURPRISING.match(node.value)
+            ):
+                self.findings.append(
+                    yaml_11_value(pointer, node.value, value, self._position(node.start_mark.index))
+                )
+            return value
         self._open.add(id(node))
         try:
             if isinstance(node, SequenceNode) and node.tag == _SEQ:
@@ -241,11 +256,8 @@ class _DataBuilder:
         raise self._error(node, "map key is a map or list, not a string", "use a plain string key")
 
     def _duplicate(self, pointer: str, key: str, offset: int, first_offset: int) -> None:
-        positions = self._text_positions()
         self.findings.append(
-            duplicate_key(
-                pointer, key, positions.position(offset), positions.position(first_offset)[0]
-            )
+            duplicate_key(pointer, key, self._position(offset), self._position(first_offset)[0])
         )
 
     def _not_plain_data(self, node: Node) -> SpecError:
@@ -256,13 +268,13 @@ class _DataBuilder:
         return self._error_at(node.start_mark.index, message, hint)
 
     def _error_at(self, offset: int, message: str, hint: str) -> SpecError:
-        line, column = self._text_positions().position(offset)
+        line, column = self._position(offset)
         return SpecError(message, path=self.path, line=line, column=column, hint=hint)
 
-    def _text_positions(self) -> TextPositions:
+    def _position(self, offset: int) -> tuple[int, int]:
         if self._positions is None:
             self._positions = TextPositions(self.text)
-        return self._positions
+        return self._positions.position(offset)
 
 
 def _multi_document(text: str, err: Exception, path: str) -> SpecError:

@@ -1,4 +1,4 @@
-"""Duplicate keys: JSON and YAML parsers keep the last value silently; we say so (DK003)."""
+"""Loading-time findings: duplicate keys (DK003) and YAML 1.1 surprises (DK004)."""
 
 from __future__ import annotations
 
@@ -80,3 +80,28 @@ def test_yaml_merge_override_is_not_a_duplicate() -> None:
 
 def test_no_duplicates_no_findings() -> None:
     assert load_text('{"metadata": {"name": "a"}}', "ok.json").findings == ()
+
+
+def test_yaml_11_booleans_and_numbers_are_pointed_out() -> None:
+    text = (
+        "metadata:\n"
+        "  name: no\n"  # the Norway problem: a name that becomes False
+        "  enable_grpc: yes\n"
+        "  instance: 1\n"
+        "  cpu: 010\n"  # octal 8 in YAML 1.1, 10 in YAML 1.2
+        '  gpu: "on"\n'  # quoted: text, as written
+        "  enable_webservice: true\n"
+        "  memory: -4000\n"
+    )
+    spec = load_text(text, "image.yaml")
+    assert spec.data["metadata"]["name"] is False
+    found = {(f.rule, f.pointer, f.line, f.column) for f in spec.findings}
+    assert found == {
+        ("DK004", "/metadata/name", 2, 9),
+        ("DK004", "/metadata/enable_grpc", 3, 16),
+        ("DK004", "/metadata/cpu", 5, 8),
+    }
+    (cpu,) = [f for f in spec.findings if f.pointer == "/metadata/cpu"]
+    assert (
+        cpu.message == "`010` is read as 8 by a YAML 1.1 rule that JSON and YAML 1.2 do not share"
+    )
