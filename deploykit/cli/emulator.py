@@ -157,10 +157,11 @@ def _serve(
     listener = _bind(host, port)
     bound_port = listener.getsockname()[1]
     key_id = emulator.access_key_ids[0]
+    url_host = f"[{host}]" if ":" in host else host  # RFC 3986: IPv6 literals in brackets
     # The secret is shown only when it is the documented default, which is no secret.
     secret = f", secret {DEFAULT_ACCESS_KEY_SECRET}" if credentials is None else ""
     _console.out(
-        f"EAS emulator on http://{host}:{bound_port} "
+        f"EAS emulator on http://{url_host}:{bound_port} "
         f"(region {region}, AccessKey ID {key_id}{secret})"
     )
     sys.stdout.flush()  # the line is what scripts wait for; do not leave it in a pipe buffer
