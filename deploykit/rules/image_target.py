@@ -59,10 +59,10 @@ def detect_target(
             None, f"`# deploykit: usage={usage}` is not one of {', '.join(USAGES)}",
             suggestion="write usage=inference, usage=batch or usage=training", line=usage_line,
         ))
-    named, named_line = directives.get("platform", (platform or "", 0))
-    if platform in {"eas", "modelarts"}:
+    named, named_line = directives.get("platform", ("", 0))
+    if platform in {"eas", "modelarts"}:  # `validate --platform` wins; "auto"/"image" do not
         named = platform
-    if named and named not in {"eas", "modelarts"}:
+    elif named and named not in {"eas", "modelarts"}:
         target.findings.append(BAD_DIRECTIVE(
             None, f"`# deploykit: platform={named}` is not eas or modelarts",
             suggestion="write platform=eas or platform=modelarts", line=named_line,

@@ -388,3 +388,17 @@ def test_the_seed_flask_server_on_eas(
     found = findings(folder)
     assert {d.rule for _, d in found} == expected
     assert all(name == "app.py" and d.line == 10 for name, d in found)
+
+
+@pytest.mark.parametrize("platform", ["auto", "image", None])
+def test_validate_platform_values_that_name_no_platform_change_nothing(
+    tmp_path: Path, platform: str | None
+) -> None:
+    reports = check_image(str(image(tmp_path, None)), platform=platform)
+    assert [d.rule for r in reports for d in r.diagnostics] == ["IMG015"]
+
+
+def test_validate_platform_overrides_the_files_next_to_the_image(tmp_path: Path) -> None:
+    # a config.json says ModelArts, `--platform eas` says EAS: PORT stays the image's 8080
+    reports = check_image(str(image(tmp_path, "modelarts")), platform="eas")
+    assert [d.rule for r in reports for d in r.diagnostics] == ["IMG004"]
