@@ -70,8 +70,8 @@ def load_target(
 
 def load_text(text: str | bytes, path: str, *, platform: str = "auto") -> LoadedSpec:
     """Parse spec ``text`` (bytes must be UTF-8) named ``path``, or raise a SpecError."""
+    check_size(len(text), path)  # for str, characters: a lower bound of its UTF-8 size
     if isinstance(text, bytes):
-        check_size(len(text), path)
         text = decode(text, path)
     else:
         text = strip_bom(text)
