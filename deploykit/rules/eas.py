@@ -100,8 +100,8 @@ def check(data: Any) -> list[Diagnostic]:
     diagnostics.extend(_required(owners))
     diagnostics.extend(_legacy(owners))
     diagnostics.extend(_key_forms(owners))
-    diagnostics.extend(check_containers(service))
-    diagnostics.extend(check_service(service))
+    diagnostics.extend(check_containers(service, data))
+    diagnostics.extend(check_service(service, data))
     return diagnostics
 
 

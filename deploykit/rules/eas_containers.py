@@ -9,12 +9,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.models.eas import EasService
 from deploykit.models.eas_containers import Container, Probe
 from deploykit.rules.registry import Rule, rule
-from deploykit.rules.shape import field_path, redact_userinfo
+from deploykit.rules.shape import field_path, redact_userinfo, was_given
 
 # seeds/004: "EASエンジンはこれらのポートでリッスンするため、ポート8080とポート9090を
 # 指定しないでください" (the EAS engine listens on 8080 and 9090); the PAI SDK refuses the same list
@@ -110,26 +111,28 @@ DUPLICATE_ENV = rule(
 )
 
 
-def check_containers(service: EasService) -> Iterator[Diagnostic]:
-    """Every EAS1xx finding about the service's containers."""
+def check_containers(service: EasService, data: dict[str, Any]) -> Iterator[Diagnostic]:
+    """Every EAS1xx finding about the service's containers (``data``: the input, see
+    ``was_given``)."""
     for index, container in enumerate(service.containers or []):
         at = f"/containers/{index}"
-        yield from _image(container, at)
+        raw = data["containers"][index]
+        yield from _image(container, raw, at)
         yield from _port(
             container.port,
             f"{at}/port",
             RESERVED_PORT,
             f"listen on another port, e.g. {SUGGESTED_PORT}",
         )
-        yield from _command(container, at)
+        yield from _command(container, raw, at)
         yield from _prepare(container, at)
         yield from _env(container, at)
         for key, probe in container.probes().items():
             yield from _probe(probe, container.port, f"{at}/{key}")
 
 
-def _image(container: Container, at: str) -> Iterator[Diagnostic]:
-    if not container.image:
+def _image(container: Container, raw: Any, at: str) -> Iterator[Diagnostic]:
+    if not container.image and not was_given(raw, "image"):
         yield NO_IMAGE(
             at,
             f"{field_path(at)} has no `image`",
@@ -150,8 +153,8 @@ def _port(port: int | None, at: str, reserved: Rule, fix: str) -> Iterator[Diagn
         yield reserved(at, f"{field_path(at)} {port} is reserved by the EAS engine", suggestion=fix)
 
 
-def _command(container: Container, at: str) -> Iterator[Diagnostic]:
-    if container.command is None and container.script is None:
+def _command(container: Container, raw: Any, at: str) -> Iterator[Diagnostic]:
+    if not was_given(raw, "command") and not was_given(raw, "script"):
         yield NO_COMMAND(
             at,
             f"{field_path(at)} has neither `command` nor `script`; EAS needs one to start it",

@@ -12,12 +12,13 @@ import binascii
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.models.eas import EasService, Metadata
 from deploykit.models.eas_containers import StorageItem
 from deploykit.rules.registry import rule
-from deploykit.rules.shape import field_path, redact_userinfo
+from deploykit.rules.shape import field_path, redact_userinfo, was_given
 
 # Service names: lowercase letters, digits, underscore. NOT official (the docs say only
 # "unique within the same region"): aigc-apps/PAI-RAG docs/eas_deploy_deepseek.md
@@ -147,15 +148,15 @@ NAME_CONFLICT = rule(
 )
 
 
-def check_service(service: EasService) -> Iterator[Diagnostic]:
-    """Every EAS2xx finding about one service."""
-    yield from _name(service)
+def check_service(service: EasService, data: dict[str, Any]) -> Iterator[Diagnostic]:
+    """Every EAS2xx finding about one service (``data``: the input, see ``was_given``)."""
+    yield from _name(service, data)
     if service.metadata is not None:
         yield from _metadata(service.metadata)
     yield from _docker_auth(service)
     yield from _images(service)
-    yield from _storage(service.storage or [])
-    yield from _processor(service)
+    yield from _storage(service.storage or [], data)
+    yield from _processor(service, data)
     yield from _autoscaler(service)
     yield from _placement(service)
     for index, nlb in enumerate(service.networking.nlb or [] if service.networking else []):
@@ -171,15 +172,17 @@ def check_service(service: EasService) -> Iterator[Diagnostic]:
 # --- name and metadata -------------------------------------------------------------------
 
 
-def _name(service: EasService) -> Iterator[Diagnostic]:
+def _name(service: EasService, data: dict[str, Any]) -> Iterator[Diagnostic]:
     name = service.service_name()
-    if not name:
+    if not name and not was_given(data, "name") and not was_given(data.get("metadata"), "name"):
         yield NO_NAME(
             "/metadata" if service.metadata is not None else "",
             "the service has no name; CreateService refuses it (\"Service name is empty\")",
             suggestion='set "metadata": {"name": "my_service", ...}',
         )
         return
+    if not name:
+        return  # given, but not a string: a type error says so
     top, in_metadata = service.name, service.metadata.name if service.metadata else None
     if top and in_metadata and top != in_metadata:
         yield NAME_CONFLICT(
@@ -331,7 +334,7 @@ def registry_host(image: str) -> str:
 # --- storage -----------------------------------------------------------------------------
 
 
-def _storage(items: list[StorageItem]) -> Iterator[Diagnostic]:
+def _storage(items: list[StorageItem], data: dict[str, Any]) -> Iterator[Diagnostic]:
     mounted: dict[str, int] = {}
     for index, item in enumerate(items):
         at = f"/storage/{index}"
@@ -344,7 +347,8 @@ def _storage(items: list[StorageItem]) -> Iterator[Diagnostic]:
                 f"image, empty_dir); found {found}",
                 suggestion="split it into one storage item per source",
             )
-        yield from _mount_path(item, at, mounted, index)
+        if item.mount_path is not None or not was_given(data["storage"][index], "mount_path"):
+            yield from _mount_path(item, at, mounted, index)
         if item.git is not None and item.git.repo and not item.git.repo.startswith("https://"):
             where = f"{at}/git/repo"
             yield GIT_NOT_HTTPS(
@@ -390,8 +394,8 @@ def _mount_path(
 # --- processor, autoscaler, placement ----------------------------------------------------
 
 
-def _processor(service: EasService) -> Iterator[Diagnostic]:
-    if not service.containers and not service.processor and not service.processor_path:
+def _processor(service: EasService, data: dict[str, Any]) -> Iterator[Diagnostic]:
+    if not any(was_given(data, key) for key in ("containers", "processor", "processor_path")):
         yield NOTHING_TO_RUN(
             "",
             "the service has neither `containers` (custom image) nor `processor`/"

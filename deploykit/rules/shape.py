@@ -108,6 +108,16 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def was_given(raw: Any, key: str) -> bool:
+    """True when the input object ``raw`` has ``key`` with a value (not null, "", [] or {}).
+    A rule about a *missing* value asks this, not the model: a value that failed its shape
+    check is absent from the partial model, and its type error already says what is wrong."""
+    if not isinstance(raw, dict):
+        return False
+    value = raw.get(key)
+    return value is not None and value != "" and value != [] and value != {}
+
+
 def field_path(pointer: str) -> str:
     """A pointer as users write the field: ``/containers/0/port`` -> ``containers[0].port``,
     ``/metadata/rpc.keepalive`` -> ``metadata["rpc.keepalive"]``; "" -> "the document"."""

@@ -298,3 +298,13 @@ def test_keys_copied_from_the_japanese_seed_table_are_recognised(typo: str, mean
     probe[typo] = probe.pop(meant)
     [diagnostic] = found(data, "EAS001")
     assert f"did you mean `{meant}`?" in diagnostic.message
+
+
+def test_a_value_of_the_wrong_type_is_not_also_reported_missing() -> None:
+    data = example("custom-image-service.json")
+    data["containers"][0]["command"] = ["/home/run.sh"]  # an exec array, not a string
+    data["metadata"]["name"] = 42
+    data["containers"] = [data["containers"][0], "registry-vpc.cn-shanghai.aliyuncs.com/a/b:1"]
+    rules = sorted(d.rule for d in check(data))
+    # not EAS104 (no command), EAS201 (no name) or EAS213 (nothing to run)
+    assert rules == ["EAS002", "EAS002", "EAS002"]
