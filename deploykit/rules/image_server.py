@@ -88,9 +88,7 @@ class ServerLaunch:
 
 def recognise(command: Command, variables: dict[str, str]) -> ServerLaunch | None:
     """The server ``command`` starts (gunicorn, uvicorn, flask run, python x.py), else None."""
-    words = list(command.words)
-    if words and words[0] in {"exec", "nohup"}:
-        words = words[1:]
+    words = command.program
     if not words:
         return None
     program = words[0].rsplit("/", 1)[-1]

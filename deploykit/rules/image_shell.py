@@ -20,6 +20,9 @@ _KEYWORDS = frozenset({
     "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "case", "esac",
     "!", "{", "}", "in",
 })
+# Words that run the next word as the program: its command line is the program's.
+_WRAPPERS = frozenset({"exec", "nohup", "command", "time"})
+_INITS = frozenset({"tini", "tini-static", "dumb-init"})  # and their options, up to `--`
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", ";;", "(", ")", "|&"})
 _REDIRECT = re.compile(r"^(?:\d*>>?|&>>?|\d*>&|>\||<|<<<?|\d*<&)$")
 # `name() {`, `function name {`: a function header; its body follows up to the closing `}`.
@@ -51,6 +54,23 @@ class Command:
     @property
     def name(self) -> str:
         return self.words[0].rsplit("/", 1)[-1] if self.words else ""
+
+    @property
+    def program(self) -> list[str]:
+        """The words of the program it runs, past ``exec``, ``nohup``, ``env A=b`` and init
+        wrappers (``tini --``, ``dumb-init``) that hand over to it."""
+        words = list(self.words)
+        while words:
+            head = words[0].rsplit("/", 1)[-1]
+            if head in _WRAPPERS:
+                words = words[1:]
+            elif head == "env" or (words[0] == "--") or (head in _INITS):
+                words = words[1:]
+                while words and ("=" in words[0] or words[0].startswith("-")):
+                    words = words[1:]
+            else:
+                break
+        return words
 
     def at(self, needle: str) -> At:
         """The line and column of ``needle`` (on a continuation line, that line)."""

@@ -98,7 +98,7 @@ def context_file(path: str, config: ImageConfig, context: Path) -> Path | None:
 
 def _script_path(commands: list[Command]) -> str | None:
     for command in commands:
-        words = [w for w in command.words if w != "exec"]
+        words = command.program
         if words and words[0] in SHELLS:
             words = [w for w in words[1:] if not w.startswith("-")]
         if words and words[0].endswith(".sh"):

@@ -402,3 +402,11 @@ def test_validate_platform_overrides_the_files_next_to_the_image(tmp_path: Path)
     # a config.json says ModelArts, `--platform eas` says EAS: PORT stays the image's 8080
     reports = check_image(str(image(tmp_path, "modelarts")), platform="eas")
     assert [d.rule for r in reports for d in r.diagnostics] == ["IMG004"]
+
+
+def test_an_init_wrapper_hands_over_to_run_sh(tmp_path: Path) -> None:
+    # tini as PID 1 forwards SIGTERM to `sh /home/run.sh`, whose trap still decides the exit
+    tini = ('CMD ["sh", "/home/run.sh"]', 'ENTRYPOINT ["tini", "--"]\nCMD ["sh", "/home/run.sh"]')
+    assert rules(image(tmp_path / "ok", Dockerfile=tini)) == set()
+    no_trap = image(tmp_path / "bad", Dockerfile=tini, run_sh=("trap handle_sigterm TERM", ""))
+    assert rules(no_trap) == {"IMG008"}
