@@ -98,9 +98,10 @@ def test_lost_create_response_is_resolved_by_describe() -> None:
     emulator.close()
 
 
-def test_faults_never_duplicate_a_service() -> None:
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_faults_never_duplicate_a_service(seed: int) -> None:
     faults = Faults(error_5xx=0.2, throttle=0.1, drop=0.05, lost_create_response=0.05,
-                    retry_after_ms=1, seed=7)
+                    retry_after_ms=1, seed=seed)
     emulator = Emulator(timings=QUICK, faults=faults)
     client = eas_client(emulator)
     for i in range(40):

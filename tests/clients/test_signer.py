@@ -134,3 +134,29 @@ def test_signature_matches_official_sdk(
     assert request.headers["Authorization"] == _sdk_authorization(
         request, "example-secret", "LTAI5tExampleKeyId"
     )
+
+
+def test_eas_flavoured_vectors() -> None:
+    # reference/eas.md §4.4 [COMPUTED, self-consistency]: the §4.2 key, date and nonce on EAS.
+    def signed(method: str, path: str, body: bytes | None) -> httpx.Request:
+        headers = {"x-acs-action": "DescribeService", "x-acs-version": "2021-07-01"}
+        if body is not None:
+            headers["x-acs-action"] = "CreateService"
+            headers["content-type"] = "application/json; charset=utf-8"
+        request = httpx.Request(method, f"https://pai-eas.cn-shanghai.aliyuncs.com{path}",
+                                content=body, headers=headers)
+        Acs3Auth("YourAccessKeyId", SecretStr("YourAccessKeySecret"), clock=lambda: FIXED_DATE,
+                 nonce=lambda: FIXED_NONCE).sign(request)
+        return request
+
+    describe = signed("GET", "/api/v2/services/cn-shanghai/foo", None)
+    assert describe.headers["Authorization"].endswith(
+        "Signature=005070e1e2d5e699296996bd282386daa4c6ab0fccda209acd6dc29363c27e87"
+    )
+    create = signed("POST", "/api/v2/services", b'{"metadata":{"name":"foo","instance":1}}')
+    assert create.headers["x-acs-content-sha256"] == (
+        "0c5e0b07e319bcbe912693cca8aba8542926bae22fca05fe92a8699f1596f893"
+    )
+    assert create.headers["Authorization"].endswith(
+        "Signature=5ec691b4128e1e005c2aa3c28283a254b2ddd6c0a9f4ede48f6e104d6a1e25fb"
+    )
