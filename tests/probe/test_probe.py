@@ -244,3 +244,24 @@ def test_a_server_that_ignores_sigterm_is_killed_and_reported(
         ),
     )
     assert [d.rule for _, d in report.diagnostics()][-1] == "IMG025"
+
+
+def test_a_request_slower_than_the_synchronous_limit(
+    serve: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from deploykit.rules import image_rules
+
+    # The 60 s limit, scaled down so the test takes a quarter of a second.
+    monkeypatch.setattr(image_rules, "SYNC_REQUEST_SECONDS", 0.1)
+    app = example_app()
+
+    def slow(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ["REQUEST_METHOD"] == "POST":
+            time.sleep(0.25)
+        return app(environ, start_response)
+
+    url = serve(slow)
+    assert rules(url) == [("IMG026", Severity.WARNING)]
+    assert rules(url, platform="eas") == []  # a ModelArts synchronous-mode limit
