@@ -10,6 +10,7 @@ One service failing does not stop the others; every outcome is reported.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -70,6 +71,15 @@ class ApplyRun:
 
     cancelled: threading.Event = field(default_factory=threading.Event)
 
+    def sleep(self, seconds: float) -> None:
+        """Sleep, unless cancelled: then end the waiting worker with ``Cancelled``."""
+        if self.cancelled.wait(seconds):
+            raise Cancelled("apply was interrupted")
+
+
+class Cancelled(DeployKitError):
+    """A worker stopped because the run was interrupted (Ctrl-C); never shown on its own."""
+
 
 def plan_one(client: EasClient, spec: SpecToApply) -> tuple[dict[str, Any] | None, list[Change]]:
     """(live service or None, field differences). An absent service: every field is an add."""
@@ -97,6 +107,8 @@ def apply_one(
         if wait is not None:
             wait_until(client, spec.name, "Running", wait)
         return outcome
+    except Cancelled:
+        return Outcome(spec.path, spec.name, CANCELLED)
     except DeployKitError as err:
         return Outcome(spec.path, spec.name, FAILED, error=err)
 
@@ -116,6 +128,9 @@ def apply_many(
     cancelled, specs not yet started end as ``cancelled`` and nothing new is sent.
     """
     run = run or ApplyRun()
+    if wait is not None:
+        # A worker waiting for Running wakes up at once when the run is cancelled.
+        wait = dataclasses.replace(wait, sleep=run.sleep)
 
     def work(spec: SpecToApply) -> Outcome:
         if run.cancelled.is_set():

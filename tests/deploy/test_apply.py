@@ -78,3 +78,20 @@ def test_a_failing_service_does_not_stop_the_others() -> None:
     assert [o.action for o in outcomes] == [CREATED, FAILED, CREATED, CREATED]
     assert isinstance(outcomes[1].error, DeploymentFailed)
     emulator.close()
+
+
+def test_cancelling_a_run_ends_waiting_workers_at_once() -> None:
+    import threading
+
+    from deploykit.deploy.apply import CANCELLED, ApplyRun
+
+    emulator = Emulator(timings=Timings(accept=600.0, per_instance=60.0))  # never Running here
+    client = eas_client(emulator)
+    run = ApplyRun()
+    threading.Timer(0.3, run.cancelled.set).start()
+    started = time.monotonic()
+    outcomes = apply_many(client, specs(4), concurrency=2, run=run,
+                          wait=WaitPolicy(timeout=600, initial=5.0, maximum=5.0))
+    assert time.monotonic() - started < 3
+    assert {o.action for o in outcomes} == {CANCELLED}
+    emulator.close()
