@@ -18,6 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from deploykit.cli import _console
+from deploykit.cli._exit import ExitCode
 from deploykit.errors import ConfigError
 
 PLATFORMS = ("eas", "modelarts")
@@ -177,7 +178,7 @@ def _serve(
         # uvicorn has taken over, a Ctrl-C interrupts right away.
         interrupted.append(signum)
         if not server.started:
-            raise KeyboardInterrupt
+            raise SystemExit(ExitCode.INTERRUPTED)
 
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, on_sigint) if in_main_thread else None
@@ -189,7 +190,10 @@ def _serve(
         if in_main_thread:
             signal.signal(signal.SIGINT, previous)
     if interrupted:
-        raise KeyboardInterrupt
+        # SystemExit, as validate and deploy do: typer turns a KeyboardInterrupt into an
+        # exit code it *returns* with standalone_mode=False, which app.main does not read.
+        _console.note("interrupted")
+        raise SystemExit(ExitCode.INTERRUPTED)
 
 
 def _bind(host: str, port: int) -> socket.socket:
