@@ -39,5 +39,8 @@ Port = StrictInt
 # A secret string: never echoed; JSON Schema marks it writeOnly.
 Secret = Annotated[SecretStr, Field(json_schema_extra={"writeOnly": True})]
 
+# A JSON scalar other than null (values of free-form maps such as labels).
+Scalar = str | StrictInt | StrictFloat | StrictBool
+
 # An integer, or a string such as "20%" (rolling_strategy.max_surge, instances[].capacity).
 IntOrPercent = StrictInt | str

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
-from deploykit.models._types import IntOrPercent, LenientBool, Number, Secret, SpecModel
+from deploykit.models._types import IntOrPercent, LenientBool, Number, Scalar, Secret, SpecModel
 from deploykit.models.eas_containers import Container, StorageItem
 
 # Keys the official page marks Required=Yes (§1.1, §1.2), as (owner pointer, key).
@@ -71,7 +71,7 @@ class Metadata(SpecModel):
     gpu: StrictInt | None = None
     gpu_memory: StrictInt | None = None  # GB (§1.2, PAI SDK ResourceConfig)
     gpu_core_percentage: StrictInt | None = None
-    qos: Literal["", "BestEffort"] | None = None
+    qos: str | None = None  # documented: "" or "BestEffort"; others warn (EAS222)
     resource: str | None = None
     cuda: str | None = None
     rdma: StrictInt | None = None
@@ -161,7 +161,7 @@ class Nlb(SpecModel):
 
     id: str | None = None
     listener_port: StrictInt | None = None
-    net_type: Literal["intranet", "internet"] | None = Field(None, alias="netType")
+    net_type: str | None = Field(None, alias="netType")  # "intranet" | "internet" (skill)
 
 
 class Networking(SpecModel):
@@ -271,11 +271,12 @@ class EasService(SpecModel):
     warm_up_data_path: str | None = None
     runtime: Runtime | None = None
     autoscaler: Autoscaler | None = None
-    labels: dict[str, str] | list[str] | str | None = None  # "key:value" (§1.1) or a map (§6)
+    # "key:value" (§1.1) or a map (§6); map values are strings in every config seen.
+    labels: dict[str, Scalar] | list[str] | str | None = None
     unit: Unit | None = None
     sinker: Sinker | None = None
     confidential: Confidential | None = None
-    features: dict[str, str | StrictInt | StrictBool] | None = None
+    features: dict[str, Any] | None = None  # free-form, e.g. "eas.aliyun.com/…": "100Gi"
     # Legacy and undocumented (§1.9): accepted, a rule warns.
     name: str | None = None
     generate_token: LenientBool | None = None

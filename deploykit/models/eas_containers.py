@@ -7,7 +7,7 @@ and ``deploykit.rules.eas_service``.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, StrictBool, StrictInt
 
@@ -151,9 +151,10 @@ class EmptyDirMount(SpecModel):
 
 
 class StorageProperties(SpecModel):
-    """`storage[].properties`: `resource_type` "model" or "code" (§1.7, PAI SDK)."""
+    """`storage[].properties` (§1.7): `resource_type` is "model" or "code" in every config
+    seen, but no document lists the values, so any string is accepted."""
 
-    resource_type: Literal["model", "code"] | None = None
+    resource_type: str | None = None
 
 
 # A storage item's source keys, in one place for the model and the "exactly one" rule.

@@ -30,6 +30,8 @@ NAME_PATTERN = re.compile(r"^[a-z0-9_]{3,63}$")
 MEMORY_FLOOR_MB = 128
 # metadata.cuda: the versions the official page lists (reference/eas.md §1.2).
 CUDA_VERSIONS = frozenset({"8.0", "9.0", "10.0", "10.1", "10.2", "11.0", "11.1", "11.2"})
+# metadata.qos: "empty or BestEffort" (reference/eas.md §1.2).
+QOS_VALUES = frozenset({"", "BestEffort"})
 # The aiops skill says NLB listeners cannot use 8080 (reference/eas.md §1.6).
 NLB_RESERVED_PORTS = frozenset({8080})
 # processor_type -> the key that type requires (reference/eas.md §1.1, §1.12).
@@ -146,6 +148,10 @@ NAME_CONFLICT = rule(
     "EAS221", Severity.WARNING, "eas", "top-level `name` and `metadata.name` differ",
     source="reference/eas.md §1.10 (the old PAI SDK reads the top-level name first)",
 )
+QOS_VALUE = rule(
+    "EAS222", Severity.WARNING, "eas", "metadata.qos is not a documented value",
+    source="reference/eas.md §1.2 (empty or BestEffort)",
+)
 
 
 def check_service(service: EasService, data: dict[str, Any]) -> Iterator[Diagnostic]:
@@ -223,6 +229,12 @@ def _metadata(metadata: Metadata) -> Iterator[Diagnostic]:
             "/metadata/gpu_memory",
             "metadata.gpu_memory has no effect when metadata.gpu is 1 or more (whole cards)",
             suggestion="drop gpu_memory, or drop gpu to share a card by GPU memory",
+        )
+    if metadata.qos is not None and metadata.qos not in QOS_VALUES:
+        yield QOS_VALUE(
+            "/metadata/qos",
+            f"metadata.qos `{metadata.qos}` is not a documented value (empty or BestEffort)",
+            suggestion='use "BestEffort" for CPU sharing, or leave qos out',
         )
     if metadata.cuda is not None and metadata.cuda not in CUDA_VERSIONS:
         yield CUDA_VERSION(

@@ -118,3 +118,11 @@ def test_strings_are_not_coerced(where: tuple[Any, ...], value: str) -> None:
     node[where[-1]] = value
     with pytest.raises(ValidationError):
         EasService.model_validate(data)
+
+
+def test_free_form_maps_take_any_json_values() -> None:
+    data = load("official-complete.json")
+    data["features"]["eas.aliyun.com/extra-ephemeral-storage-gb"] = 100
+    data["labels"] = {"owner": "search", "cost_center": 4021}
+    service = EasService.model_validate(data)
+    assert service.labels == {"owner": "search", "cost_center": 4021}

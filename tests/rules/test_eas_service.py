@@ -325,3 +325,12 @@ def test_two_different_names_warn() -> None:
     assert diagnostic.pointer == "/name"
     data["name"] = data["metadata"]["name"]
     assert found(data, "EAS221") == []
+
+
+def test_undocumented_qos_warns_and_best_effort_passes() -> None:
+    data = service()
+    data["metadata"]["qos"] = "Burstable"
+    [diagnostic] = found(data, "EAS222")
+    assert diagnostic.severity is Severity.WARNING
+    data["metadata"]["qos"] = "BestEffort"
+    assert found(data, "EAS222") == []
