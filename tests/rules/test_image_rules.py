@@ -176,6 +176,8 @@ def test_img005_a_server_bound_to_loopback_is_unreachable(tmp_path: Path) -> Non
         ("--error-logfile - \\", "--error-logfile /home/ma-user/error.log \\", True),
         ("--error-logfile - \\", "--error-logfile - 2>&1 \\", False),
         ("gunicorn --chdir", "nohup gunicorn --chdir", True),
+        # `exec > file` sends everything the script and its children print to the file
+        ('gunicorn_pid=""\n', 'exec > /tmp/output 2>&1\ngunicorn_pid=""\n', True),
         ('wait "$gunicorn_pid"\n', 'wait "$gunicorn_pid"\necho done > /tmp/finished\n', False),
     ],
 )
