@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from deploykit.clients._retry import RetryableFailure
     from deploykit.clients._wait import WaitPolicy
     from deploykit.clients.alibaba.eas import EasClient
-    from deploykit.deploy.apply import Outcome
+    from deploykit.deploy.apply import Outcome, SpecToApply
 
 PlatformOpt = Annotated[str, typer.Option("--platform", help="eas (modelarts: not yet)")]
 ProfileOpt = Annotated[str | None, typer.Option("--profile", help="a `deploykit config` profile")]
@@ -54,6 +54,11 @@ class Common:
     verbose: bool
     show_token: bool = False
 
+    def __post_init__(self) -> None:
+        if self.fmt not in FORMATS:
+            raise ConfigError(f"--format {self.fmt!r} is not one of: {', '.join(FORMATS)}",
+                              hint="use --format text or --format json")
+
     @property
     def json(self) -> bool:
         return self.fmt == "json"
@@ -61,9 +66,6 @@ class Common:
     def client(self) -> EasClient:
         from deploykit.deploy.connection import Target, connect
 
-        if self.fmt not in FORMATS:
-            raise ConfigError(f"--format {self.fmt!r} is not one of: {', '.join(FORMATS)}",
-                              hint="use --format text or --format json")
         return connect(
             Target(self.platform, self.profile, self.region, self.endpoint),
             log=_console.note if self.verbose else None,
@@ -84,11 +86,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
-    """Ctrl-C ends with 130 (PRODUCT.md exit codes).
-
-    typer turns KeyboardInterrupt into ``Exit(130)`` and, with ``standalone_mode=False``,
-    *returns* that code, which ``app.main`` does not look at; a ``SystemExit`` reaches it.
-    """
+    """Ctrl-C ends with 130: typer *returns* 130 from ``app()``, which ``app.main`` ignores."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
@@ -117,7 +115,7 @@ def create(
     from deploykit.deploy import eascmd_text as eascmd
 
     common = Common(platform, profile, region, endpoint, fmt, verbose, show_token)
-    (one,) = _load_or_refuse(common, [spec])
+    one = _load_one(common, spec)
     client = common.client()
     ref = client.create(one.data)
     if ref.resolved_by_describe:
@@ -333,7 +331,7 @@ def plan(
     from deploykit.deploy.changes import changes_only
 
     common = Common(platform, profile, region, endpoint, fmt, verbose)
-    (one,) = _load_or_refuse(common, [spec])
+    one = _load_one(common, spec)
     live, found = plan_one(common.client(), one)
     changed = changes_only(found)
     verdict = "create" if live is None else ("update" if changed else "unchanged")
@@ -352,7 +350,15 @@ def plan(
 # -- shared steps ------------------------------------------------------------------------
 
 
-def _load_or_refuse(common: Common, paths: list[str]) -> list[Any]:
+def _load_one(common: Common, path: str) -> SpecToApply:
+    specs = _load_or_refuse(common, [path])
+    if len(specs) != 1:
+        raise ConfigError(f"{path} holds {len(specs)} specs; this command takes one",
+                          hint="name one spec file, or use `deploykit apply` for several")
+    return specs[0]
+
+
+def _load_or_refuse(common: Common, paths: list[str]) -> list[SpecToApply]:
     """Validated specs; a spec with errors is shown with its findings and refused (exit 1)."""
     from deploykit.deploy.specs import load_specs
     from deploykit.render import render
@@ -431,21 +437,14 @@ def _wait_policy(timeout: float, sleep: Callable[[float], None] = time.sleep) ->
 
 
 class _LiveStatus:
-    """On a terminal, one stderr line redrawn in place between polls: spinner, status, time.
-
-    The ``[OK]`` lines stay the record (stdout, for logs); this line only shows that the wait
-    is alive and is erased before anything else is printed. It writes to stderr itself
-    because ``_console`` has no in-place line yet (see the report); never when not a TTY.
-    """
+    """On a terminal only: one stderr line redrawn between polls (spinner, status, time),
+    erased before each ``[OK]`` line. Writes itself: ``_console`` has no in-place line yet."""
 
     FRAMES = "|/-\\"
 
     def __init__(self, *, enabled: bool) -> None:
-        self.enabled = enabled
-        self.text = "Waiting"
+        self.enabled, self.text, self._drawn, self._frame = enabled, "Waiting", False, 0
         self._started = time.monotonic()
-        self._frame = 0
-        self._drawn = False
 
     def sleep(self, seconds: float) -> None:
         if not self.enabled:

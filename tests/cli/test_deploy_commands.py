@@ -212,3 +212,14 @@ def test_ctrl_c_while_waiting_ends_with_130(
     code, out, err = run(capsys, "create", str(SPEC), *LOCAL)
     assert code == 130
     assert "[OK] Service is now creating" in out and "interrupted" in err
+
+
+def test_plan_of_a_directory_with_several_specs_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("echo_a", "echo_b"):
+        spec = json.loads(SPEC.read_text())
+        spec["metadata"]["name"] = name
+        (tmp_path / f"{name}.json").write_text(json.dumps(spec))
+    code, _, err = run(capsys, "plan", str(tmp_path), *LOCAL)
+    assert code == 2 and "takes one" in err
