@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 import pytest
 
 from deploykit.diagnostics import Severity
 from deploykit.validate import validate_paths
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "examples" / "eas").glob("*.*"))
+EXAMPLES = sorted(
+    p for p in (ROOT / "examples" / "eas").iterdir() if p.suffix in (".json", ".yaml")
+)
 BROKEN = ROOT / "examples" / "broken" / "eas-reserved-port.json"
 
 
@@ -50,3 +54,14 @@ def test_broken_demo_shows_every_mistake_at_its_place() -> None:
     by_rule = {d.rule: d for d in file.diagnostics}
     assert by_rule["EAS101"].message == "containers[0].port 8080 is reserved by the EAS engine"
     assert by_rule["EAS001"].column == 7  # at the key, not its value
+
+
+def test_the_examples_readme_lists_what_validate_reports() -> None:
+    """examples/eas/README.md's findings column, checked against a real run."""
+    readme = (ROOT / "examples" / "eas" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([^`]+)` \|.*\| ([^|]+) \|$", readme, flags=re.MULTILINE)
+    assert {name for name, _ in rows} == {p.name for p in EXAMPLES}
+    for name, column in rows:
+        [file] = validate_paths([str(ROOT / "examples" / "eas" / name)]).files
+        documented = sorted(set(re.findall(r"[A-Z]+[0-9]{3}", column)))
+        assert sorted({d.rule for d in file.diagnostics}) == documented, name
