@@ -77,8 +77,6 @@ class RetryPolicy:
     max_elapsed: float = 120.0
     initial_wait: float = 0.25
     max_wait: float = 8.0
-    # A server asking for more than this is treated as "throttled for too long" by the budget.
-    max_retry_after: float = 30.0
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[float, float], float] = random.uniform
 
@@ -102,8 +100,10 @@ class RetryPolicy:
         def wait(state: tenacity.RetryCallState) -> float:
             failure = _failure(state)
             if failure is not None and failure.retry_after is not None:
-                # Honour the server's hint, with a little jitter so a crowd does not return at once.
-                hinted = min(failure.retry_after, self.max_retry_after)
+                # Honour the server's hint, plus a little jitter so a crowd does not return at
+                # once; a hint beyond the time budget ends the retries (stop_before_delay):
+                # "throttled for too long" (PRODUCT.md exit 3).
+                hinted = failure.retry_after
                 return hinted + self.jitter(0.0, min(0.1, hinted / 10 + 0.01))
             return self.backoff(state.attempt_number)
 

@@ -24,7 +24,7 @@ ENV = {
     "ALIBABA_CLOUD_CREDENTIALS_FILE": "/nonexistent/credentials.ini",
 }
 # Retries that do not slow the suite down: the same rules, millisecond waits.
-FAST = RetryPolicy(initial_wait=0.001, max_wait=0.005, max_retry_after=0.005, max_elapsed=30)
+FAST = RetryPolicy(initial_wait=0.001, max_wait=0.005, max_elapsed=30)
 
 
 def echo_spec(name: str = "echo_service", instance: int = 2) -> dict[str, Any]:
