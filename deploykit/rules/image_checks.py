@@ -44,9 +44,9 @@ def check_boot_file(config: ImageConfig, target: ImageTarget, dockerfile: Path,
     if target.usage != "batch" or "modelarts" not in target.platforms:
         return
     cmd = config.cmd or []
-    shell_form = cmd[:2] == ["/bin/sh", "-c"] and cmd[2:3] and cmd[2].split()[-1:] == [
-        facts.BATCH_BOOT_FILE
-    ]
+    # seeds/003's `CMD /bin/sh /home/run.sh`: shell form, run as `<SHELL> -c "<text>"`
+    shell_form = (len(cmd) >= 3 and cmd[0] in facts.SHELLS and cmd[-2] == "-c"
+                  and cmd[-1].split()[-1:] == [facts.BATCH_BOOT_FILE])
     exec_form = len(cmd) == 2 and cmd[0] in facts.SHELLS and cmd[1] == facts.BATCH_BOOT_FILE
     if config.entrypoint or not (exec_form or shell_form):
         # Only the program is shown: arguments may hold a token.

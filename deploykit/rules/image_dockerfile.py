@@ -281,6 +281,7 @@ class ImageConfig:
     env: dict[str, str] = field(default_factory=dict)
     exposed: list[tuple[int, Located]] = field(default_factory=list)
     workdir: str = "/"
+    shell: list[str] = field(default_factory=lambda: ["/bin/sh", "-c"])  # Docker's default
     copies: list[tuple[list[str], str, int]] = field(default_factory=list)  # srcs, dest, line
     runs: list[Instruction] = field(default_factory=list)
 
@@ -331,10 +332,12 @@ def _apply(config: ImageConfig, ins: Instruction, variables: dict[str, str]) -> 
             config.copies.append((words[:-1], dest, ins.line))
     elif ins.keyword == "RUN":
         config.runs.append(ins)
+    elif ins.keyword == "SHELL" and ins.exec_form:
+        config.shell = ins.exec_form
     elif ins.keyword in {"CMD", "ENTRYPOINT"}:
         argv = ins.exec_form
         if argv is None:
-            argv = ["/bin/sh", "-c", ins.text]  # shell form, as Docker runs it
+            argv = [*config.shell, ins.text]  # shell form, run by the SHELL in force
         if ins.keyword == "CMD":
             config.cmd = argv
         else:

@@ -50,8 +50,8 @@ def resolve_start(config: ImageConfig, dockerfile: Path, lines: list[str]) -> St
         return start
     line = config.start_line or 1
     text = lines[line - 1] if 0 < line <= len(lines) else " ".join(argv)
-    if len(argv) >= 3 and argv[0] in SHELLS and argv[1] == "-c":
-        start.commands = parse_script(argv[2], first_line=line).commands
+    if len(argv) >= 3 and argv[0] in SHELLS and argv[-2] == "-c":  # `bash -o pipefail -c`
+        start.commands = parse_script(argv[-1], first_line=line).commands
         start.commands = [_relocated(c, text) for c in start.commands]
     else:
         start.commands = [Command(tuple(argv), line, text)]

@@ -141,3 +141,8 @@ def test_a_misspelled_instruction_gets_did_you_mean(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as caught:
         read_dockerfile(path)
     assert (caught.value.line, caught.value.hint) == (2, "did you mean EXPOSE?")
+
+
+def test_shell_form_runs_through_the_shell_instruction_in_force() -> None:
+    config = config_of('FROM x\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nCMD sh /home/run.sh\n')
+    assert config.argv == ["/bin/bash", "-o", "pipefail", "-c", "sh /home/run.sh"]
