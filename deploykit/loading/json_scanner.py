@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from deploykit.loading.source_map import NO_KEY, Entries
 from deploykit.pointer import escape
 
-# One JSON lexeme per match; whitespace between tokens is skipped by finditer.
-_TOKEN = re.compile(
-    r"""
-    (?P<string>"[^"\\]*(?:\\.[^"\\]*)*")
-  | (?P<punct>[{}\[\],:])
-  | (?P<literal>[^\s{}\[\],:"]+)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+# One JSON token per match; whitespace between tokens is skipped by finditer. A string
+# followed by `:` is an object key, matched as one token. No named groups: the loop
+# dispatches on the first character, which is about twice as fast as `lastgroup`.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"(?:\s*:)?|[,{}\[\]]|[^\s{}\[\],:"]+')
+_OBJECT = -1  # a frame's index when the frame is an object, not an array
 
 
 @dataclass(frozen=True)
@@ -39,54 +36,63 @@ class DuplicateKey:
 
 
 @dataclass
-class _Frame:
-    pointer: str
-    is_object: bool
-    index: int = 0  # next array index
-    key: str | None = None  # object member being read
-    key_offset: int = NO_KEY
-    keys: dict[str, int] = field(default_factory=dict)  # key → offset, for duplicates
-
-
-@dataclass
 class ScanResult:
     entries: Entries
     duplicates: list[DuplicateKey]
 
 
 def scan(text: str) -> ScanResult:
-    """Index every value of a valid JSON ``text`` by pointer."""
+    """Index every value of a valid JSON ``text`` by pointer.
+
+    A frame is ``[pointer, index, keys]`` for each open container: ``index`` counts array
+    items (``_OBJECT`` for an object), ``keys`` maps an object's keys to their offsets so a
+    repeated one is noticed. Lists, not objects: this loop runs once per token.
+    """
     entries: Entries = {}
     duplicates: list[DuplicateKey] = []
-    stack: list[_Frame] = []
+    stack: list[list[Any]] = []
+    key_pointer = ""  # pointer of the object member whose key was read last
+    key_offset = NO_KEY
     for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
         lexeme = match.group()
-        offset = match.start()
-        frame = stack[-1] if stack else None
-        if kind == "punct":
-            if lexeme == ",":
-                if frame is not None:
-                    frame.index += 1
-                    frame.key = None
-                continue
-            if lexeme == ":":
-                continue
-            if lexeme in "}]":
-                stack.pop()
-                continue
-        elif kind == "string" and frame is not None and frame.is_object and frame.key is None:
-            key = _decode_key(lexeme)
-            _note_key(frame, key, offset, entries, duplicates)
+        first = lexeme[0]
+        if first == '"' and lexeme[-1] == ":":  # a key (a string value ends with '"')
+            frame = stack[-1]
+            key = _decode_key(lexeme[: lexeme.rindex('"') + 1])
+            key_pointer = f"{frame[0]}/{escape(key)}"
+            key_offset = match.start()
+            earlier = frame[2].get(key)
+            frame[2][key] = key_offset
+            if earlier is not None:
+                _forget(entries, key_pointer)
+                duplicates.append(DuplicateKey(key_pointer, key_offset, earlier))
             continue
-        # A value starts here: a scalar, "{" or "[".
-        pointer, key_offset = _member(frame)
-        entries[pointer] = (key_offset, offset)
-        if lexeme == "{":
-            stack.append(_Frame(pointer, is_object=True))
-        elif lexeme == "[":
-            stack.append(_Frame(pointer, is_object=False))
+        if first == ",":
+            if stack[-1][1] != _OBJECT:
+                stack[-1][1] += 1
+            continue
+        if first in "}]":
+            stack.pop()
+            continue
+        # A value starts here: a string, a literal, "{" or "[".
+        if not stack:
+            pointer, member_key = "", NO_KEY
+        elif stack[-1][1] == _OBJECT:
+            pointer, member_key = key_pointer, key_offset
+        else:
+            pointer, member_key = f"{stack[-1][0]}/{stack[-1][1]}", NO_KEY
+        entries[pointer] = (member_key, match.start())
+        if first in "{[":
+            stack.append([pointer, 0 if first == "[" else _OBJECT, {}])
     return ScanResult(entries, duplicates)
+
+
+def _forget(entries: Entries, pointer: str) -> None:
+    """``json`` keeps the later value of a repeated key: drop what the earlier value held,
+    so no stale position survives for a member that is not in the loaded data."""
+    nested = pointer + "/"
+    for stale in [p for p in entries if p.startswith(nested)]:
+        del entries[stale]
 
 
 def scan_entries(text: str) -> Entries:
@@ -98,14 +104,12 @@ def deepest_offset(text: str, limit: int) -> int | None:
     """The offset of the first ``{`` or ``[`` that opens nesting level ``limit + 1``."""
     depth = 0
     for match in _TOKEN.finditer(text):
-        if match.lastgroup != "punct":
-            continue
-        lexeme = match.group()
-        if lexeme in "{[":
+        first = match.group()[0]
+        if first in "{[":
             depth += 1
             if depth > limit:
                 return match.start()
-        elif lexeme in "}]":
+        elif first in "}]":
             depth -= 1
     return None
 
@@ -113,35 +117,9 @@ def deepest_offset(text: str, limit: int) -> int | None:
 def literal_offset(text: str, literal: str) -> int | None:
     """The offset of the first bare lexeme ``literal`` (outside strings), e.g. ``NaN``."""
     for match in _TOKEN.finditer(text):
-        if match.lastgroup == "literal" and match.group() == literal:
+        if match.group() == literal:  # strings and keys start with '"', never equal
             return match.start()
     return None
-
-
-def _member(frame: _Frame | None) -> tuple[str, int]:
-    if frame is None:
-        return "", NO_KEY
-    if frame.is_object:
-        return f"{frame.pointer}/{escape(frame.key or '')}", frame.key_offset
-    return f"{frame.pointer}/{frame.index}", NO_KEY
-
-
-def _note_key(
-    frame: _Frame, key: str, offset: int, entries: Entries, duplicates: list[DuplicateKey]
-) -> None:
-    frame.key = key
-    frame.key_offset = offset
-    first = frame.keys.get(key)
-    frame.keys[key] = offset
-    if first is None:
-        return
-    pointer = f"{frame.pointer}/{escape(key)}"
-    duplicates.append(DuplicateKey(pointer, offset, first))
-    # `json` keeps the later value: forget what the earlier one held, so no stale position
-    # survives for a member that is not in the loaded data.
-    nested = pointer + "/"
-    for stale in [p for p in entries if p.startswith(nested)]:
-        del entries[stale]
 
 
 def _decode_key(lexeme: str) -> str:
