@@ -7,9 +7,11 @@ import sys
 from deploykit.errors import DeployKitError
 
 
-def out(text: str = "") -> None:
-    """A line of the command's result (stdout)."""
+def out(text: str = "", *, flush: bool = False) -> None:
+    """A line of the command's result (stdout); ``flush`` for lines a script waits for."""
     sys.stdout.write(text + "\n")
+    if flush:
+        sys.stdout.flush()
 
 
 def note(text: str) -> None:

@@ -45,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the app and maps every outcome to a documented exit code."""
     app = build_app()
     try:
-        app(args=argv, standalone_mode=False)
+        # With standalone_mode=False, click *returns* the code of typer.Exit and of Ctrl-C
+        # (as 1 for Abort) instead of raising SystemExit; a command's own return value too.
+        returned = app(args=argv, standalone_mode=False)
     except DeployKitError as err:
         _console.error(err)
         return int(exit_code_for(err))
@@ -56,20 +58,23 @@ def main(argv: list[str] | None = None) -> int:
         return done.code if isinstance(done.code, int) else int(ExitCode.USAGE)
     except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
         return _internal_error(err)
-    return int(ExitCode.OK)
+    return returned if isinstance(returned, int) else int(ExitCode.OK)
 
 
 def _internal_error(err: Exception) -> int:
-    import click
-
-    if isinstance(err, click.exceptions.Exit):
-        return err.exit_code
-    if isinstance(err, click.ClickException):
-        err.show()
-        return int(ExitCode.USAGE)
-    if isinstance(err, click.exceptions.Abort):
+    # typer vendors its own click: its usage errors derive from the public TyperException.
+    if isinstance(err, typer.Exit):
+        return int(err.exit_code)
+    if isinstance(err, typer.Abort):
         _console.note("aborted")
         return int(ExitCode.INTERRUPTED)
+    if isinstance(err, typer.TyperException):
+        show = getattr(err, "show", None)
+        if callable(show):
+            show()
+        else:
+            _console.error(str(err))
+        return int(ExitCode.USAGE)
     _console.note(
         f"error: internal error in deploykit ({type(err).__name__}: {err}); "
         "this is a bug, please report it with the command that caused it"

@@ -1,0 +1,59 @@
+"""The CLI's last line of defence: every outcome is a documented exit code, never a traceback."""
+
+import importlib
+
+import pytest
+
+from deploykit.cli import app as cli
+from deploykit.errors import SpecError
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["nosuchcommand"], ["validate", "--nosuchflag", "x.json"], ["validate"], ["convert"]],
+)
+def test_usage_errors_exit_2_with_the_framework_message(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Error:" in err
+    assert "Traceback" not in err
+    assert "internal error" not in err
+
+
+def test_deploykit_errors_map_to_their_exit_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise SpecError(
+            "unexpected end of data", path="image.json", line=3, column=1, hint="close the object"
+        )
+
+    monkeypatch.setattr(importlib.import_module("deploykit.validate"), "validate_paths", broken)
+    assert cli.main(["validate", "image.json"]) == 2
+    err = capsys.readouterr().err
+    assert "image.json:3:1: unexpected end of data" in err
+    assert "fix: close the object" in err
+
+
+def test_a_bug_is_reported_in_one_line_with_exit_70(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def bug(*_: object, **__: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(importlib.import_module("deploykit.validate"), "validate_paths", bug)
+    assert cli.main(["validate", "image.json"]) == 70
+    err = capsys.readouterr().err
+    assert "internal error in deploykit (ZeroDivisionError: division by zero)" in err
+    assert "Traceback" not in err
+
+
+def test_ctrl_c_is_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importlib.import_module("deploykit.validate"), "validate_paths", interrupted)
+    assert cli.main(["validate", "image.json"]) == 130
+    assert "Traceback" not in capsys.readouterr().err
