@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(ExitCode.INTERRUPTED)
     except SystemExit as done:  # typer.Exit and click's own exits
         return done.code if isinstance(done.code, int) else int(ExitCode.USAGE)
-    except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
+    except Exception as err:  # the last line of defence: never a traceback
         return _internal_error(err)
     return returned if isinstance(returned, int) else int(ExitCode.OK)
 

@@ -54,6 +54,7 @@ def test_ctrl_c_is_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(importlib.import_module("deploykit.validate"), "validate_paths", interrupted)
+    module = importlib.import_module("deploykit.validate")
+    monkeypatch.setattr(module, "validate_paths", interrupted)
     assert cli.main(["validate", "image.json"]) == 130
     assert "Traceback" not in capsys.readouterr().err
