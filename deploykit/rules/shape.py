@@ -6,8 +6,8 @@ everywhere. Nothing pydantic leaves this module: callers get a model and Diagnos
 
 The model returned is built from the input *minus the values that failed*, so the
 platform's semantic rules still see everything else and a user gets every finding in one
-run (issue #2: "every finding at once"). It is ``None`` only when a required value is
-missing and no partial model can be built.
+run (issue #2: "every finding at once"). It is ``None`` when no partial model can be
+built: the document itself is not an object, or a required key at its top level is missing.
 """
 
 from __future__ import annotations
@@ -55,8 +55,6 @@ _EXPECTED = {
 }
 _WRONG_TYPE = frozenset(_EXPECTED)
 _DESCRIBED = _WRONG_TYPE | {"literal_error", "enum"}
-# A union error's loc ends with its member's name; these are the JSON words for them.
-_MEMBER_WORDS = {"str": "a string", "int": "an integer", "bool": "a boolean", "float": "a number"}
 _MAX_PRUNE_ROUNDS = 8
 
 
@@ -75,8 +73,8 @@ def check_shape(
 ) -> tuple[M | None, list[Diagnostic]]:
     """Validate ``data`` against ``model``; every shape finding, and the best model we can build.
 
-    Unknown keys are found both ways a model may treat them: ``extra="forbid"`` (a pydantic
-    error) and ``extra="allow"`` (kept in ``model_extra`` and reported here).
+    Unknown keys are found whichever way a model treats them, ``extra="forbid"`` (a
+    pydantic error) or ``extra="allow"`` (the input is walked against the model's keys).
     """
     try:
         built = model.model_validate(data)
@@ -203,9 +201,7 @@ def _diagnostic(
             suggestion=f"add `{key}` to {owner}",
         )
     if kind == "unknown_key":
-        return _unknown_key_diagnostic(
-            pointer, _field_names_at(model, [_loc_key(t) for t in tokens[:-1]]), rules
-        )
+        return _unknown_key_diagnostic(pointer, _known_keys_at(model, tokens[:-1]), rules)
     if any(e["type"] == "invalid_key" for e in errors):
         # YAML allows `1:` or `true:` as keys; JSON and the platforms' APIs do not.
         return rules.wrong_type(
@@ -292,11 +288,7 @@ def _tokens(data: Any, loc: Sequence[str | int]) -> list[str | int]:
     return tokens
 
 
-def _loc_key(token: str) -> str | int:
-    return int(token) if token.isdigit() else token
-
-
-# --- extra keys a model allowed ----------------------------------------------------------
+# --- unknown keys ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -369,31 +361,23 @@ def _nested(annotation: Any) -> _Nested | None:
     return _Nested(model, item, value)
 
 
-def _field_names_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
-    """The keys the model knows at ``loc`` (for "did you mean" on a forbidden extra key)."""
-    candidates: list[Any] = [model]
-    for part in loc:
-        candidates = [t for c in candidates for t in _step(c, part)]
-    names: list[str] = []
-    for candidate in candidates:
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            names.extend(info.alias or n for n, info in candidate.model_fields.items())
-    return names
-
-
-def _step(annotation: Any, part: str | int) -> list[Any]:
-    found: list[Any] = []
-    for member in _members(annotation):
-        origin = typing.get_origin(member)
-        if isinstance(member, type) and issubclass(member, BaseModel) and isinstance(part, str):
-            for name, info in member.model_fields.items():
-                if part in (name, info.alias):
-                    found.extend(_members(info.annotation))
-        elif origin in (list, tuple, set, frozenset) and isinstance(part, int):
-            found.extend(_members(typing.get_args(member)[0]))
-        elif origin is dict and isinstance(part, str):
-            found.extend(_members(typing.get_args(member)[1]))
-    return found
+def _known_keys_at(model: type[BaseModel], tokens: Sequence[str]) -> list[str]:
+    """The keys the model knows in the object at ``tokens`` (for "did you mean" on a key a
+    model forbids)."""
+    nested: _Nested | None = _Nested(model, None, None)
+    for token in tokens:
+        if nested is None:
+            return []
+        tree = _key_tree(nested.model) if nested.model is not None else {}
+        if token in tree:
+            nested = tree[token]
+        elif token.isdigit() and nested.item is not None:
+            nested = nested.item
+        else:
+            nested = nested.value
+    if nested is None or nested.model is None:
+        return []
+    return list(_key_tree(nested.model))
 
 
 def _members(annotation: Any) -> list[Any]:
@@ -411,9 +395,8 @@ def _members(annotation: Any) -> list[Any]:
 def _build_without_failures(model: type[M], data: Any, first: ValidationError) -> M | None:
     """Drop every value that failed and validate again, until the rest is a valid model."""
     pruned = copy.deepcopy(data)
-    error: ValidationError | None = first
+    error = first
     for _ in range(_MAX_PRUNE_ROUNDS):
-        assert error is not None
         # Every place is found before anything is removed: a removal must not shift the next.
         places = [_prunable(pruned, failure) for failure in error.errors(include_url=False)]
         if any(not tokens for tokens in places):
