@@ -76,12 +76,15 @@ def _validate_target(
     target: Target, options: ValidateOptions, stdin_name: str | None
 ) -> list[FileReport]:
     if target.kind == "image":
-        check_image: Callable[[str], list[FileReport]] = importlib.import_module(
+        check_image: Callable[..., list[FileReport]] = importlib.import_module(
             IMAGE_CHECKER
         ).check_image
+        # --platform eas|modelarts says which platform the image is for; auto/image lets
+        # the image checks read it from the Dockerfile or the specs beside it.
+        platform = options.platform if options.platform in CHECKERS else None
         return [
             dataclasses.replace(r, diagnostics=_finish(r.diagnostics, options))
-            for r in check_image(target.path)
+            for r in check_image(target.path, platform=platform)
         ]
     try:
         loaded = load_target(target, platform=options.platform, stdin_name=stdin_name)
@@ -117,7 +120,9 @@ def _locate(loaded: LoadedSpec, diagnostic: Diagnostic) -> Diagnostic:
 def _soften_placeholder(data: Any, diagnostic: Diagnostic) -> Diagnostic:
     """A finding about an unfilled template value (``${VAR}``, ``<your-name>``) is a warning
     that says so: published templates must not get errors (issue #2, "Real files")."""
-    if diagnostic.pointer is None or not looks_like_placeholder(jp.resolve(data, diagnostic.pointer)):
+    if diagnostic.pointer is None:
+        return diagnostic
+    if not looks_like_placeholder(jp.resolve(data, diagnostic.pointer)):
         return diagnostic
     return dataclasses.replace(
         diagnostic,
