@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,14 +43,49 @@ class ScanResult:
 
 
 def scan(text: str) -> ScanResult:
-    """Index every value of a valid JSON ``text`` by pointer.
+    """Index every value of a valid JSON ``text`` by pointer, and find repeated keys."""
+    result = ScanResult({}, [])
+    for _ in _steps(text, result):
+        pass
+    return result
+
+
+class LazyIndex:
+    """The index of a JSON text, scanned only as far as the pointers asked for so far.
+
+    Most files never need a position; a file with findings usually needs a few, often in
+    its first half. A pointer that is not in the file scans to the end (then its ancestors
+    are all known). For text whose keys repeat, use :func:`scan`: an early stop could
+    return the earlier of two values, which ``json`` discarded.
+    """
+
+    __slots__ = ("_result", "_steps", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._result = ScanResult({}, [])
+        self._steps: Iterator[str] | None = None
+
+    def get(self, pointer: str) -> tuple[int, int] | None:
+        found = self._result.entries.get(pointer)
+        if found is not None:
+            return found
+        if self._steps is None:
+            self._steps = _steps(self._text, self._result)
+        for added in self._steps:
+            if added == pointer:
+                return self._result.entries[pointer]
+        return None
+
+
+def _steps(text: str, result: ScanResult) -> Iterator[str]:
+    """Scan ``text`` into ``result``, yielding each pointer as its value is reached.
 
     A frame is ``[pointer, index, keys]`` for each open container: ``index`` counts array
     items (``_OBJECT`` for an object), ``keys`` maps an object's keys to their offsets so a
     repeated one is noticed. Lists, not objects: this loop runs once per token.
     """
-    entries: Entries = {}
-    duplicates: list[DuplicateKey] = []
+    entries = result.entries
     stack: list[list[Any]] = []
     key_pointer = ""  # pointer of the object member whose key was read last
     key_offset = NO_KEY
@@ -65,7 +101,7 @@ def scan(text: str) -> ScanResult:
             frame[2][key] = key_offset
             if earlier is not None:
                 _forget(entries, key_pointer)
-                duplicates.append(DuplicateKey(key_pointer, key_offset, earlier))
+                result.duplicates.append(DuplicateKey(key_pointer, key_offset, earlier))
             continue
         if first == ",":
             if stack[-1][1] != _OBJECT:
@@ -84,7 +120,7 @@ def scan(text: str) -> ScanResult:
         entries[pointer] = (member_key, match.start())
         if first in "{[":
             stack.append([pointer, 0 if first == "[" else _OBJECT, {}])
-    return ScanResult(entries, duplicates)
+        yield pointer
 
 
 def _forget(entries: Entries, pointer: str) -> None:
@@ -93,11 +129,6 @@ def _forget(entries: Entries, pointer: str) -> None:
     nested = pointer + "/"
     for stale in [p for p in entries if p.startswith(nested)]:
         del entries[stale]
-
-
-def scan_entries(text: str) -> Entries:
-    """The index alone: the lazy builder a :class:`SourceMap` calls on first use."""
-    return scan(text).entries
 
 
 def deepest_offset(text: str, limit: int) -> int | None:

@@ -1,18 +1,17 @@
 """SourceMap: JSON pointer → 1-based (line, column) in the text the user wrote.
 
 Positions are kept as character offsets and turned into line/column only when asked, so a
-file nobody asks about costs nothing: for JSON the whole index is built on the first
-``locate()`` (most valid files never need it; issue #2, "Speed"). Lines end at ``\\n``,
-``\\r\\n`` or a lone ``\\r``, as editors count them; columns count characters (a tab is one
-column, ``é`` is one column), and a UTF-8 BOM is not part of the text.
+file nobody asks about costs nothing: a JSON text is scanned on the first ``locate()``, and
+only as far as needed (most valid files never need it; issue #2, "Speed"). Lines end at
+``\\n``, ``\\r\\n`` or a lone ``\\r``, as editors count them; columns count characters (a tab
+is one column, ``é`` is one column), and a UTF-8 BOM is not part of the text.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
-from typing import Literal
+from typing import Literal, Protocol
 
 # pointer → (offset of the member's key or -1 when it has none, offset of the value)
 Entries = dict[str, tuple[int, int]]
@@ -40,23 +39,21 @@ def position_of(text: str, offset: int) -> tuple[int, int]:
     return TextPositions(text[:offset]).position(offset)
 
 
+class Index(Protocol):
+    """Where values are: a finished ``Entries`` dict, or an index that fills in on demand."""
+
+    def get(self, pointer: str, /) -> tuple[int, int] | None: ...
+
+
 class SourceMap:
-    """Where each value (and each object member's key) of a loaded spec is written.
+    """Where each value (and each object member's key) of a loaded spec is written."""
 
-    ``entries`` is either the finished index or a function that builds it on first use.
-    """
+    __slots__ = ("_index", "_positions", "_text")
 
-    __slots__ = ("_build", "_entries", "_positions", "_text")
-
-    def __init__(self, text: str, entries: Entries | Callable[[str], Entries]) -> None:
+    def __init__(self, text: str, index: Index) -> None:
         self._text = text
+        self._index = index
         self._positions: TextPositions | None = None
-        if callable(entries):
-            self._entries: Entries | None = None
-            self._build: Callable[[str], Entries] | None = entries
-        else:
-            self._entries = entries
-            self._build = None
 
     def locate(
         self, pointer: str, anchor: Literal["value", "key"] = "value"
@@ -70,23 +67,14 @@ class SourceMap:
         """
         if pointer and not pointer.startswith("/"):
             return None
-        entries = self._index()
         wanted = pointer
-        while wanted not in entries:
+        while (entry := self._index.get(wanted)) is None:
             if not wanted:
                 return None
             wanted = wanted.rsplit("/", 1)[0]
-        key, value = entries[wanted]
-        exact = wanted == pointer
-        use_key = key != NO_KEY and (anchor == "key" or not exact)
+        key, value = entry
+        use_key = key != NO_KEY and (anchor == "key" or wanted != pointer)
         return self._position(key if use_key else value)
-
-    def _index(self) -> Entries:
-        if self._entries is None:
-            assert self._build is not None
-            self._entries = self._build(self._text)
-            self._build = None
-        return self._entries
 
     def _position(self, offset: int) -> tuple[int, int]:
         if self._positions is None:

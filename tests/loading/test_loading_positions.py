@@ -139,11 +139,17 @@ def test_missing_pointer_falls_back_to_nearest_ancestor_key() -> None:
     assert locate("not-a-pointer") is None
 
 
-def test_json_positions_are_indexed_only_when_asked() -> None:
+def test_json_positions_are_scanned_only_when_and_as_far_as_asked() -> None:
+    from deploykit.loading.json_scanner import LazyIndex
+
     spec = load_text(SEED_IMAGE_TEST, "image.json")
-    assert spec.source_map._entries is None  # lazy: nobody asked yet
-    spec.source_map.locate("/name")
-    assert spec.source_map._entries is not None
+    index = spec.source_map._index  # white-box: laziness is the speed budget (issue #2)
+    assert isinstance(index, LazyIndex)
+    assert index._steps is None  # nobody asked: nothing scanned
+    assert spec.source_map.locate("/name") == (2, 11)
+    assert "/metadata/instance" not in index._result.entries  # stopped early
+    assert spec.source_map.locate("/metadata/instance") == (18, 17)
+    assert spec.source_map.locate("/containers/0/port") == (13, 15)  # already scanned
 
 
 def test_yaml_values_and_keys() -> None:
