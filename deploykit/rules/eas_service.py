@@ -58,6 +58,11 @@ ACR_PUBLIC_TO_VPC = (
 )
 # The same account pulls Container Registry images with no dockerAuth (seeds/004).
 ALIBABA_REGISTRY_SUFFIX = ".aliyuncs.com"
+# Reachable with no setup: Personal Edition's per-region internal address (seeds/004) and
+# EAS's own image registry (eas-registry-vpc.<region>.cr.aliyuncs.com, reference/eas.md §1.5).
+EAS_REACHABLE_REGISTRY_PREFIXES = ("registry-vpc.", "eas-registry-vpc.")
+# Enterprise Edition instances are reachable only inside their VPC (seeds/004).
+ENTERPRISE_REGISTRY_SUFFIX = ".cr.aliyuncs.com"
 
 NO_NAME = rule(
     "EAS201", Severity.ERROR, "eas", "the service has no name",
@@ -151,6 +156,11 @@ NAME_CONFLICT = rule(
 QOS_VALUE = rule(
     "EAS222", Severity.WARNING, "eas", "metadata.qos is not a documented value",
     source="reference/eas.md §1.2 (empty or BestEffort)",
+)
+REGISTRY_NEEDS_VPC = rule(
+    "EAS223", Severity.WARNING, "eas",
+    "image on an Enterprise Edition or self-managed registry and no cloud.networking VPC",
+    source="seeds/004 (such registries are reachable only inside their VPC)",
 )
 
 
@@ -297,15 +307,27 @@ def _images(service: EasService) -> Iterator[Diagnostic]:
         for i, s in enumerate(service.storage or [])
         if s.image is not None and s.image.image
     ]
+    networking = service.cloud.networking if service.cloud is not None else None
+    has_vpc = networking is not None and bool(networking.vpc_id or networking.vswitch_id)
     for ref in refs:
-        yield from _image(ref, has_auth=service.docker_auth is not None)
+        yield from _image(ref, has_auth=service.docker_auth is not None, has_vpc=has_vpc)
 
 
-def _image(ref: _ImageRef, *, has_auth: bool) -> Iterator[Diagnostic]:
+def _image(ref: _ImageRef, *, has_auth: bool, has_vpc: bool) -> Iterator[Diagnostic]:
     host = registry_host(ref.image)
-    if host.startswith("registry-vpc.") or "-registry-vpc." in host:
-        return  # the VPC address seeds/004 asks for: the common case, decided first
+    if host.startswith(EAS_REACHABLE_REGISTRY_PREFIXES):
+        return  # the addresses seeds/004 asks for: the common case, decided first
     where = field_path(ref.pointer)
+    if host.endswith(ENTERPRISE_REGISTRY_SUFFIX) and "-registry-vpc." in host:
+        if not has_vpc:
+            yield REGISTRY_NEEDS_VPC(
+                ref.pointer,
+                f"{where} is in a Container Registry Enterprise Edition instance ({host}), "
+                "which EAS reaches only once it is connected to that instance's VPC",
+                suggestion="set cloud.networking vpc_id, vswitch_id and security_group_id "
+                "to a VPC the registry is bound to",
+            )
+        return
     if host in INTERNET_REGISTRIES:
         yield PUBLIC_IMAGE(
             ref.pointer,
@@ -325,13 +347,23 @@ def _image(ref: _ImageRef, *, has_auth: bool) -> Iterator[Diagnostic]:
                 suggestion=f"use the VPC address: {ref.image.replace(host, vpc_host, 1)}",
             )
             return
-    if not host.endswith(ALIBABA_REGISTRY_SUFFIX) and not has_auth:
+    if host.endswith(ALIBABA_REGISTRY_SUFFIX):
+        return
+    if not has_auth:
         yield PRIVATE_IMAGE_NO_AUTH(
             ref.pointer,
             f"{where} is on the self-managed registry {host} and there is no dockerAuth; EAS "
             "can pull it only if the registry allows anonymous pulls from EAS's VPC",
             suggestion='add "dockerAuth": base64 of username:password, and connect EAS to '
             "the registry's VPC",
+        )
+    elif not has_vpc:
+        yield REGISTRY_NEEDS_VPC(
+            ref.pointer,
+            f"{where} is on the self-managed registry {host}; EAS has no internet access, so "
+            "it reaches the registry only once it is connected to the registry's VPC",
+            suggestion="set cloud.networking vpc_id, vswitch_id and security_group_id, or "
+            "enable internet access for EAS if the registry is public",
         )
 
 

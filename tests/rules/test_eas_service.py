@@ -334,3 +334,29 @@ def test_undocumented_qos_warns_and_best_effort_passes() -> None:
     assert diagnostic.severity is Severity.WARNING
     data["metadata"]["qos"] = "BestEffort"
     assert found(data, "EAS222") == []
+
+
+def test_enterprise_registry_needs_a_vpc_connection() -> None:
+    data = service()
+    data["containers"][0]["image"] = "myacr-registry-vpc.cn-shanghai.cr.aliyuncs.com/ml/echo:1.0"
+    [diagnostic] = found(data, "EAS223")
+    assert diagnostic.pointer == "/containers/0/image"
+    data["cloud"]["networking"] = {
+        "vpc_id": "vpc-uf6bkwqpbaq3s1x7z****",
+        "vswitch_id": "vsw-uf6jm8hfe8bmj1h1r****",
+        "security_group_id": "sg-uf6b4c4v2lfg3zyd****",
+    }
+    assert found(data, "EAS223") == []
+
+
+def test_eas_own_registry_needs_nothing() -> None:
+    data = service()
+    data["containers"][0]["image"] = (
+        "eas-registry-vpc.cn-shanghai.cr.aliyuncs.com/pai-eas/vllm:0.6.3"
+    )
+    assert [d for d in check(data) if d.rule.startswith("EAS2")] == []
+
+
+def test_self_managed_registry_with_auth_still_needs_a_vpc() -> None:
+    [diagnostic] = found(example("seed-console-harbor.json"), "EAS223")
+    assert "myharbor.com" in diagnostic.message
