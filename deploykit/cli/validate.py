@@ -81,7 +81,7 @@ def validate_command(
             metavar="FILE",
         ),
     ] = None,
-) -> None:
+) -> int:
     """Check EAS service specs, ModelArts config.json files and custom images: every problem
     at once, with file:line:column, a JSON pointer, a rule id and a fix.
 
@@ -105,9 +105,7 @@ def validate_command(
         _console.note("warning: no spec files (*.json, *.yaml, *.yml) or Dockerfiles found")
     color = fmt == "text" and output is None and _wants_color()
     _emit(render(report, fmt, color=color), output)
-    # SystemExit, not typer.Exit: with standalone_mode=False typer *returns* an Exit's code,
-    # which app.main does not look at; SystemExit reaches main's own handler.
-    raise SystemExit(int(exit_code(report, threshold)))
+    return int(exit_code(report, threshold))  # app.main returns a command's int as the code
 
 
 def exit_code(report: Report, fail_on: Severity | None) -> ExitCode:
