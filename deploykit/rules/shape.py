@@ -244,6 +244,8 @@ def _join_expected(errors: list[Any]) -> str:
 
 def _type_fix(value: Any, expected: str, secret: bool) -> str:
     """A string that holds the right JSON value: say to drop the quotes, the common slip."""
+    if isinstance(value, float) and value.is_integer() and "integer" in expected:
+        return f"write {int(value)}"
     if isinstance(value, str) and not secret:
         stripped = value.strip()
         if "integer" in expected and re.fullmatch(r"-?\d+", stripped):

@@ -308,3 +308,10 @@ def test_a_value_of_the_wrong_type_is_not_also_reported_missing() -> None:
     rules = sorted(d.rule for d in check(data))
     # not EAS104 (no command), EAS201 (no name) or EAS213 (nothing to run)
     assert rules == ["EAS002", "EAS002", "EAS002"]
+
+
+def test_a_whole_float_port_suggests_the_integer() -> None:
+    data = example("seed-image.json")
+    data["containers"][0]["port"] = 8000.0  # what a YAML or Terraform round trip can produce
+    [diagnostic] = found(data, "EAS002")
+    assert diagnostic.suggestion == "write 8000"
