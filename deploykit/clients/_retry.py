@@ -67,7 +67,8 @@ class RetryStats:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Bounds and backoff. Defaults: up to 10 attempts within 120 s, waits 0.25 s doubling to 8 s.
+    """Bounds and backoff. Defaults: up to 10 attempts within 120 s, waits 0.25 s doubling to 5 s
+    (Terraform's EAS retries wait 3-5 s, reference/eas.md §3.6).
 
     Ten attempts: with 35% of calls failing transiently (the issue's fault mix), one call in
     ~36,000 still fails after ten tries, against one in ~550 after six.
@@ -76,7 +77,7 @@ class RetryPolicy:
     max_attempts: int = 10
     max_elapsed: float = 120.0
     initial_wait: float = 0.25
-    max_wait: float = 8.0
+    max_wait: float = 5.0
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[float, float], float] = random.uniform
 
