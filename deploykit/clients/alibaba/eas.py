@@ -139,8 +139,10 @@ class EasClient:
             services = body.get("Services") or []
             yield from services
             seen += len(services)
-            total = int(body.get("TotalCount") or 0)
-            if not services or seen >= total:
+            total = body.get("TotalCount")
+            # Without a TotalCount, a short page is the last one.
+            last = seen >= int(total) if total is not None else len(services) < LIST_PAGE_SIZE
+            if not services or last:
                 return
             page += 1
 
