@@ -223,3 +223,21 @@ def test_plan_of_a_directory_with_several_specs_is_exit_2(
         (tmp_path / f"{name}.json").write_text(json.dumps(spec))
     code, _, err = run(capsys, "plan", str(tmp_path), *LOCAL)
     assert code == 2 and "takes one" in err
+
+
+@pytest.mark.slow
+def test_create_then_ls_in_separate_processes(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DEPLOYKIT_EMULATOR_STATE": str(tmp_path / "state.sqlite3"),
+           "DEPLOYKIT_CONFIG": str(tmp_path / "config.ini")}
+    cli = [sys.executable, "-c", "from deploykit.cli.app import run; run()"]
+    created = subprocess.run([*cli, "create", str(SPEC), *LOCAL], env=env, capture_output=True,
+                             text=True, timeout=120, check=False)
+    assert created.returncode == 0, created.stderr
+    listed = subprocess.run([*cli, "ls", *LOCAL], env=env, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert listed.returncode == 0 and "| echo_service " in listed.stdout
+    assert DOCKER_AUTH not in created.stdout + created.stderr + listed.stdout
