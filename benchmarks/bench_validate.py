@@ -3,6 +3,9 @@
     python benchmarks/bench_validate.py            # 10,000-file corpus
     python benchmarks/bench_validate.py --quick    # 1,000 files, fewer repeats
 
+(--quick is for trying changes: its in-process ratio carries the one-time import of the EAS
+checker, ~0.1 s, over a tenth of the files, so only the full run measures target (b).)
+
 Targets (issue #2, "Speed"):
 
   (a) cold ``deploykit validate one.json`` ≤ 1.5 × ``python -c "from pydantic import BaseModel"``
@@ -110,7 +113,7 @@ def main() -> int:
 
     # (c) CLI against CLI: both pay their start-up once and read every file.
     checker = shutil.which("check-jsonschema") or _script("check-jsonschema")
-    if SCHEMA.exists() and Path(checker).exists():
+    if SCHEMA.exists() and Path(checker).exists() and _checks_files(checker, out, files[:50]):
         names = [p.name for p in files]
         cjs_cmd = [checker, "--schemafile", str(SCHEMA), *names]
         cli_cmd = [deploykit, "validate", ".", "--fail-on", "never"]
@@ -144,23 +147,25 @@ def _row(label: str, ours: list[float], base: list[float], baseline: str) -> dic
 
 
 def _print_table(results: dict[str, Any]) -> None:
+    """One line per target; `ratio` is always deploykit's time over the baseline's."""
     print()
-    print(f"{'measure':<24}{'deploykit':>11}{'baseline':>11}  {'ratio':>6}  target  vs")
+    print(f"{'measure':<24}{'deploykit':>11}{'baseline':>11}  {'ratio':>6}  verdict")
     for key in ("cold", "corpus", "check_jsonschema"):
         row = results.get(key)
         if row is None:
             continue
-        target = TARGETS[key]
-        ok = row["ratio"] <= target
-        want = f"≤{target}×" if key != "check_jsonschema" else "≥2× faster"
+        ok = row["ratio"] <= TARGETS[key]
+        if key == "check_jsonschema":
+            goal = f"{1 / row['ratio']:.1f}× faster than {row['baseline']} (target ≥ 2×)"
+        else:
+            goal = f"target ≤ {TARGETS[key]}× {row['baseline']}"
         print(
             f"{row['label']:<24}{row['seconds']:>10.3f}s{row['baseline_seconds']:>10.3f}s"
-            f"  {row['ratio']:>5.2f}×  {'ok ' if ok else 'MISS'} {want:<10} {row['baseline']}"
+            f"  {row['ratio']:>5.2f}×  {'ok  ' if ok else 'MISS'} {goal}"
         )
     peak = results["peak_mb"]
-    ok = peak <= TARGETS["peak_mb"]
-    verdict = "ok " if ok else "MISS"
-    print(f"{'peak memory (corpus)':<24}{peak:>9.1f}MB{'':>11}  {'':>6}  {verdict} ≤150 MB")
+    verdict = "ok  " if peak <= TARGETS["peak_mb"] else "MISS"
+    print(f"{'peak memory (corpus)':<24}{peak:>9.1f}MB{'':>11}  {'':>6}  {verdict} target ≤ 150 MB")
     imported = ", ".join(results["network_imports"]) or "none"
     print(f"network modules imported by validate: {imported}")
     print(f"findings in corpus: {results['findings']}")
@@ -180,6 +185,17 @@ def _wall(cmd: list[str], cwd: Path | None = None) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start
+
+
+def _checks_files(checker: str, directory: Path, sample: list[Path]) -> bool:
+    """True when check-jsonschema really validated the sample (exit 0: valid, 1: invalid);
+    a baseline that fails early on a bad schema would look fast and prove nothing."""
+    cmd = [checker, "--schemafile", str(SCHEMA), *(p.name for p in sample)]
+    done = subprocess.run(cmd, cwd=directory, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 1) or "Traceback" in done.stderr:
+        print(f"(c) check-jsonschema did not run: {(done.stderr or done.stdout).strip()[:200]}")
+        return False
+    return True
 
 
 def _child_run(kind: str, directory: Path) -> dict[str, Any]:
