@@ -27,8 +27,9 @@ TCP_PORTS = range(1, 65536)
 
 # reference/eas.md §1.11: a probe is one of these kinds (Kubernetes probe handlers).
 PROBE_KINDS = ("http_get", "tcp_socket", "exec")
-# Lowest allowed value of each probe setting. EAS uses Kubernetes probes (§1.11), and the
-# Kubernetes API refuses thresholds and periods below 1 and negative delays.
+# Lowest allowed value of each probe setting. EAS uses Kubernetes probes (§1.11); the
+# Kubernetes Probe v1 API documents "Minimum value is 1" for the period, timeout and both
+# thresholds, and a delay cannot be negative.
 PROBE_MINIMUMS = {
     "initial_delay_seconds": 0,
     "period_seconds": 1,
