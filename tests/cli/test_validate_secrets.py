@@ -101,3 +101,35 @@ def test_findings_about_secrets_are_still_reported(
         d.get("pointer") for d in json.loads(capsys.readouterr().out)["files"][0]["diagnostics"]
     }
     assert "/dockerAuth" in pointers
+
+
+# A custom image whose Dockerfile and run.sh carry credentials inline, as they too often do;
+# the image rules quote commands (ports, redirections), and must quote none of these.
+DOCKERFILE = f"""\
+# deploykit: platform=eas
+FROM python:3.10-slim
+ENV HF_TOKEN={GIT_TOKEN} MODEL_DIR=/models
+RUN pip install --index-url https://admin:{PASSWORD}@pypi.internal.example.com/simple flask
+COPY app.py run.sh /app/
+EXPOSE 8080
+CMD ["bash", "/app/run.sh"]
+"""
+RUN_SH = f"""\
+#!/bin/bash
+export API_TOKEN={SERVICE_TOKEN}
+gunicorn -b 127.0.0.1:8080 app:app --env AUTH={DOCKER_AUTH} > /var/log/model.log
+"""
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github"])
+def test_no_secret_from_an_image_in_any_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    (tmp_path / "run.sh").write_text(RUN_SH)
+    (tmp_path / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+    code = main(["validate", str(tmp_path), "--platform", "image", "--format", fmt])
+    out, err = capsys.readouterr()
+    assert code == 1  # 127.0.0.1 and port 8080 on EAS are errors: the rules did look
+    for secret in SECRETS:
+        assert secret not in out and secret not in err, f"{secret!r} leaked"
