@@ -16,7 +16,7 @@ from typing import Any
 from deploykit.diagnostics import Diagnostic
 from deploykit.errors import SpecError
 from deploykit.loading.findings import duplicate_key
-from deploykit.loading.json_scanner import LazyIndex, deepest_offset, literal_offset, scan
+from deploykit.loading.json_scanner import SeekingIndex, deepest_offset, literal_offset, scan
 from deploykit.loading.limits import MAX_DEPTH
 from deploykit.loading.source_map import SourceMap, TextPositions, position_of
 from deploykit.loading.syntax_errors import json_syntax_error
@@ -67,7 +67,7 @@ def load_json(text: str, path: str) -> tuple[Any, SourceMap, tuple[Diagnostic, .
     if text.count("{") + text.count("[") > MAX_DEPTH and _depth_exceeds(data, MAX_DEPTH):
         raise _too_deep(text, path)
     if not duplicated:
-        return data, SourceMap(text, LazyIndex(text)), ()
+        return data, SourceMap(text, SeekingIndex(text)), ()
     scanned = scan(text)
     positions = TextPositions(text)
     findings = tuple(

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from deploykit.loading.source_map import NO_KEY, Entries
-from deploykit.pointer import escape
+from deploykit.pointer import escape, split
 
 # One JSON token per match; whitespace between tokens is skipped by finditer. A string
 # followed by `:` is an object key, matched as one token. No named groups: the loop
 # dispatches on the first character, which is about twice as fast as `lastgroup`.
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"(?:\s*:)?|[,{}\[\]]|[^\s{}\[\],:"]+')
 _OBJECT = -1  # a frame's index when the frame is an object, not an array
+_KEY = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")\s*:')
+_SPACE = re.compile(r"[ \t\r\n]*")
+_ARRAY_INDEX = re.compile(r"(?:0|[1-9][0-9]*)\Z")  # RFC 6901: no leading zeros
+# Its C scanner gives the end offset of the JSON value at an offset: how members are skipped.
+_DECODER = json.JSONDecoder()
 
 
 @dataclass(frozen=True)
@@ -42,49 +46,87 @@ class ScanResult:
     duplicates: list[DuplicateKey]
 
 
-def scan(text: str) -> ScanResult:
-    """Index every value of a valid JSON ``text`` by pointer, and find repeated keys."""
-    result = ScanResult({}, [])
-    for _ in _steps(text, result):
-        pass
-    return result
+class SeekingIndex:
+    """Positions in a JSON text without duplicate keys, found by walking the pointer's path.
 
-
-class LazyIndex:
-    """The index of a JSON text, scanned only as far as the pointers asked for so far.
-
-    Most files never need a position; a file with findings usually needs a few, often in
-    its first half. A pointer that is not in the file scans to the end (then its ancestors
-    are all known). For text whose keys repeat, use :func:`scan`: an early stop could
-    return the earlier of two values, which ``json`` discarded.
+    At each level the members before the wanted one are skipped by the C scanner of the
+    ``json`` module, so a lookup costs a few Python steps per level instead of one per token
+    of the file: most files never need a position, and a file with findings needs a few.
+    Only for text whose keys are unique (``json_reader`` checks that first): with repeated
+    keys the first match would not be the value ``json`` kept; :func:`scan` handles those.
     """
 
-    __slots__ = ("_result", "_steps", "_text")
+    __slots__ = ("_text",)
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._result = ScanResult({}, [])
-        self._steps: Iterator[str] | None = None
 
-    def get(self, pointer: str) -> tuple[int, int] | None:
-        found = self._result.entries.get(pointer)
-        if found is not None:
-            return found
-        if self._steps is None:
-            self._steps = _steps(self._text, self._result)
-        for added in self._steps:
-            if added == pointer:
-                return self._result.entries[pointer]
-        return None
+    def get(self, pointer: str, /) -> tuple[int, int] | None:
+        text = self._text
+        at = _skip_space(text, 0)
+        key_at = NO_KEY
+        for token in split(pointer):
+            opener = text[at]
+            if opener == "{":
+                member = _seek_member(text, at, token)
+                if member is None:
+                    return None
+                key_at, at = member
+            elif opener == "[" and _ARRAY_INDEX.match(token):
+                item = _seek_item(text, at, int(token))
+                if item is None:
+                    return None
+                key_at, at = NO_KEY, item
+            else:  # a scalar has no members; an array has no member "name" or "01"
+                return None
+        return key_at, at
 
 
-def _steps(text: str, result: ScanResult) -> Iterator[str]:
-    """Scan ``text`` into ``result``, yielding each pointer as its value is reached.
+def _seek_member(text: str, at: int, wanted: str) -> tuple[int, int] | None:
+    """(key offset, value offset) of member ``wanted`` of the object opening at ``at``."""
+    at = _skip_space(text, at + 1)
+    while text[at] != "}":
+        key = _KEY.match(text, at)
+        assert key is not None  # the text is valid JSON: json.loads accepted it
+        value_at = _skip_space(text, key.end())
+        if _decode_key(key.group(1)) == wanted:
+            return at, value_at
+        at = _after_item(text, value_at)
+    return None
+
+
+def _seek_item(text: str, at: int, wanted: int) -> int | None:
+    """Offset of item ``wanted`` of the array opening at ``at``."""
+    at = _skip_space(text, at + 1)
+    index = 0
+    while text[at] != "]":
+        if index == wanted:
+            return at
+        at = _after_item(text, at)
+        index += 1
+    return None
+
+
+def _after_item(text: str, value_at: int) -> int:
+    """The offset of the next member/item after the value at ``value_at``, or of the
+    closing bracket."""
+    _, end = _DECODER.raw_decode(text, value_at)
+    at = _skip_space(text, end)
+    return _skip_space(text, at + 1) if text[at] == "," else at
+
+
+def _skip_space(text: str, at: int) -> int:
+    return _SPACE.match(text, at).end()  # type: ignore[union-attr]  # `*` always matches
+
+
+def scan(text: str) -> ScanResult:
+    """Index every value of a valid JSON ``text`` by pointer, and find repeated keys.
 
     A frame is ``[pointer, index, keys]`` for each open container: ``index`` counts array
     items (``_OBJECT`` for an object), ``keys`` maps an object's keys to their offsets so a
     repeated one is noticed. Lists, not objects: this loop runs once per token.
     """
+    result = ScanResult({}, [])
     entries = result.entries
     stack: list[list[Any]] = []
     key_pointer = ""  # pointer of the object member whose key was read last
@@ -120,7 +162,7 @@ def _steps(text: str, result: ScanResult) -> Iterator[str]:
         entries[pointer] = (member_key, match.start())
         if first in "{[":
             stack.append([pointer, 0 if first == "[" else _OBJECT, {}])
-        yield pointer
+    return result
 
 
 def _forget(entries: Entries, pointer: str) -> None:

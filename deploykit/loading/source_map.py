@@ -19,24 +19,39 @@ Entries = dict[str, tuple[int, int]]
 NO_KEY = -1
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
+# Lookups answered by counting before a table of line starts is worth building.
+_DIRECT_LOOKUPS = 8
 
 
 class TextPositions:
-    """Character offset → (line, column), both 1-based, over one text."""
+    """Character offset → (line, column), both 1-based, over one text.
 
-    __slots__ = ("_starts",)
+    The first few lookups count line breaks directly (C-speed ``str.count``, no table);
+    after that, or when a ``\\r`` is involved, one table of line starts serves them all.
+    """
+
+    __slots__ = ("_direct", "_starts", "_text")
 
     def __init__(self, text: str) -> None:
-        self._starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+        self._text = text
+        self._starts: list[int] | None = None
+        self._direct = _DIRECT_LOOKUPS
 
     def position(self, offset: int) -> tuple[int, int]:
+        text = self._text
+        if self._starts is None:
+            if self._direct > 0 and text.find("\r", 0, offset) < 0:
+                self._direct -= 1
+                line_start = text.rfind("\n", 0, offset) + 1
+                return text.count("\n", 0, offset) + 1, offset - line_start + 1
+            self._starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
         line = bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
 
 
 def position_of(text: str, offset: int) -> tuple[int, int]:
-    """One-off conversion, for error messages (no index is kept)."""
-    return TextPositions(text[:offset]).position(offset)
+    """One-off conversion, for error messages."""
+    return TextPositions(text).position(offset)
 
 
 class Index(Protocol):

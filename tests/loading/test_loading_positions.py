@@ -7,9 +7,12 @@ modelarts.md §1.9), written the untidy ways real files are: tabs, CRLF, BOM, CJ
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from deploykit.loading import load_text
+from deploykit.loading.json_scanner import SeekingIndex, scan
 
 # seeds/004: the image service JSON users copy, with Japanese in an env value.
 SEED_IMAGE_TEST = """\
@@ -139,17 +142,21 @@ def test_missing_pointer_falls_back_to_nearest_ancestor_key() -> None:
     assert locate("not-a-pointer") is None
 
 
-def test_json_positions_are_scanned_only_when_and_as_far_as_asked() -> None:
-    from deploykit.loading.json_scanner import LazyIndex
+EXAMPLE_JSON = sorted((Path(__file__).resolve().parents[2] / "examples").rglob("*.json"))
 
-    spec = load_text(SEED_IMAGE_TEST, "image.json")
-    index = spec.source_map._index  # white-box: laziness is the speed budget (issue #2)
-    assert isinstance(index, LazyIndex)
-    assert index._steps is None  # nobody asked: nothing scanned
-    assert spec.source_map.locate("/name") == (2, 11)
-    assert "/metadata/instance" not in index._result.entries  # stopped early
-    assert spec.source_map.locate("/metadata/instance") == (18, 17)
-    assert spec.source_map.locate("/containers/0/port") == (13, 15)  # already scanned
+
+@pytest.mark.parametrize("path", EXAMPLE_JSON, ids=[p.name for p in EXAMPLE_JSON])
+def test_seeking_and_scanning_agree_on_every_pointer(path: Path) -> None:
+    """Two ways to find a position: walking one pointer's path (what `locate` does for a
+    file without repeated keys) and indexing the whole text (for files with them)."""
+    text = path.read_text(encoding="utf-8-sig")
+    entries = scan(text).entries
+    seeking = SeekingIndex(text)
+    assert entries, path
+    for pointer, position in entries.items():
+        assert seeking.get(pointer) == position, pointer
+    for missing in ("/nope", "/metadata/nope", "/containers/99", "/containers/01", "/apis/x"):
+        assert seeking.get(missing) is None
 
 
 def test_yaml_values_and_keys() -> None:

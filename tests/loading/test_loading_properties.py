@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from deploykit import pointer as jp
 from deploykit.loading import load_text
+from deploykit.loading.json_scanner import SeekingIndex, scan
 
 MARKER = "\u2603MARKER\u2603"
 
@@ -95,6 +96,8 @@ def test_locate_matches_where_json_dumps_put_each_value(
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode()
     spec = load_text(data, "random.json")
     assert spec.data == document
+    full_index = scan(text).entries  # the other way to find positions agrees
+    assert {p: SeekingIndex(text).get(p) for p in full_index} == full_index
     for pointer in _pointers(document)[1:]:
         tokens = jp.split(pointer)
         marked = _dump(_replace(document, tokens, key=False), style, crlf)
