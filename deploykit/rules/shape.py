@@ -32,7 +32,8 @@ M = TypeVar("M", bound=BaseModel)
 
 # Keys whose values are secrets: never echoed, in any message (PRODUCT.md "Messages").
 _SECRET_KEY = re.compile(
-    r"auth|passw(or)?d|secret|token|access_?key|decryption_key|credential|\b(ak|sk)\b",
+    r"auth|passw(or)?d|secret|token|(access|api|private)_?key|decryption_key|credential"
+    r"|(^|[\W_])(ak|sk)($|[\W_])",
     re.IGNORECASE,
 )
 # The user:password part of a URL (git+https://user:token@host/...).
@@ -135,6 +136,16 @@ def is_secret_key(key: str | int) -> bool:
     return isinstance(key, str) and _SECRET_KEY.search(key) is not None
 
 
+def _names_a_secret(data: Any, pointer: str) -> bool:
+    """An entry such as ``{"name": "OSS_ACCESS_KEY_SECRET", "value": ...}`` (container env)
+    holds a secret its key does not reveal: its ``name`` does."""
+    if not pointer.endswith("/value"):
+        return False
+    owner = jp.resolve(data, jp.parent(pointer))
+    name = owner.get("name") if isinstance(owner, dict) else None
+    return isinstance(name, str) and is_secret_key(name)
+
+
 def redact_userinfo(text: str) -> str:
     """``https://user:token@host/x`` -> ``https://****@host/x``: a URL is echoed, its
     credentials never are."""
@@ -210,7 +221,7 @@ def _diagnostic(
             suggestion="quote the key",
         )
     value = jp.resolve(data, pointer)
-    secret = any(is_secret_key(t) for t in tokens)
+    secret = any(is_secret_key(t) for t in tokens) or _names_a_secret(data, pointer)
     got = describe_value(value, secret=secret)
     type_errors = [e for e in errors if e["type"] in _WRONG_TYPE]
     expected = _join_expected(errors)

@@ -315,3 +315,14 @@ def test_a_whole_float_port_suggests_the_integer() -> None:
     data["containers"][0]["port"] = 8000.0  # what a YAML or Terraform round trip can produce
     [diagnostic] = found(data, "EAS002")
     assert diagnostic.suggestion == "write 8000"
+
+
+def test_an_env_value_named_like_a_secret_is_not_echoed() -> None:
+    data = example("seed-image.json")
+    data["containers"][0]["env"].append({"name": "DASHSCOPE_API_KEY", "value": 531880042})
+    [diagnostic] = found(data, "EAS002")
+    assert diagnostic.pointer == "/containers/0/env/1/value"
+    assert "531880042" not in f"{diagnostic.message} {diagnostic.suggestion}"
+    data["containers"][0]["env"][1] = {"name": "WORKERS", "value": 4}
+    [plain] = found(data, "EAS002")
+    assert plain.message.endswith("not an integer 4")
