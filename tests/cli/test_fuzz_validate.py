@@ -3,9 +3,9 @@
 Hypothesis mutates the shipped examples (and two seed specs) the way files get damaged and
 the way users get them wrong: truncation, flipped and inserted bytes, values of the wrong type,
 deleted and duplicated keys, deep nesting, huge strings, and random YAML (anchors, aliases,
-tags, flow and block styles). Every run goes through the real CLI in-process, in a random
-output format, and must end with a documented exit code, no traceback and no "internal error"
-(issue #2, "Bad input"). Bounded so that it runs in well under a minute.
+tags, flow and block styles). Every run goes through the real CLI in-process, from a file or
+from stdin, in a random output format, and must end with a documented exit code, no traceback
+and no "internal error" (issue #2, "Bad input"). Bounded so that it runs in well under a minute.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -227,22 +228,39 @@ def damaged_specs(draw: Draw) -> tuple[str, bytes]:
     return suffix, mutation(draw, draw(st.sampled_from(SEEDS)), suffix)
 
 
-def run_cli(args: list[str]) -> tuple[int, str, str]:
+def run_cli(args: list[str], stdin: bytes = b"") -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(args)
+    real_stdin = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin))
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(args)
+    finally:
+        sys.stdin = real_stdin
     return code, out.getvalue(), err.getvalue()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(spec=damaged_specs(), fmt=st.sampled_from(FORMATS), strict=st.booleans())
-def test_any_damaged_spec_ends_in_0_1_or_2(spec: tuple[str, bytes], fmt: str, strict: bool) -> None:
+@given(
+    spec=damaged_specs(),
+    fmt=st.sampled_from(FORMATS),
+    strict=st.booleans(),
+    via_stdin=st.booleans(),
+)
+def test_any_damaged_spec_ends_in_0_1_or_2(
+    spec: tuple[str, bytes], fmt: str, strict: bool, via_stdin: bool
+) -> None:
     suffix, content = spec
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"service{suffix}"
-        path.write_bytes(content)
-        args = ["validate", str(path), "--format", fmt] + (["--strict"] if strict else [])
-        code, out, err = run_cli(args)
+    options = ["--format", fmt] + (["--strict"] if strict else [])
+    if via_stdin:
+        code, out, err = run_cli(
+            ["validate", "-", "--stdin-filename", f"service{suffix}", *options], content
+        )
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"service{suffix}"
+            path.write_bytes(content)
+            code, out, err = run_cli(["validate", str(path), *options])
     assert code in (0, 1, 2), err
     assert "Traceback" not in err and "Traceback" not in out
     assert "internal error" not in err, err
