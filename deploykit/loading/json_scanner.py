@@ -1,9 +1,13 @@
-"""A positional JSON scanner: where every value and key of a JSON text is written.
+"""Where the values and keys of a JSON text are written, found after ``json`` parsed it.
 
-The C ``json`` module parses; this scanner only runs when a position is needed (a diagnostic
-to place, a duplicate key to report, a nesting limit to point at), over text that ``json``
-has already accepted. It is a flat loop over regex tokens with an explicit stack, so deeply
-nested input cannot exhaust Python's recursion limit.
+The C ``json`` module parses; positions are looked up only when needed, over text that
+``json`` has already accepted, in two ways:
+
+- :class:`SeekingIndex` walks one pointer's path, skipping the members before it with
+  ``json``'s C scanner: a few Python steps per level, for the usual file with unique keys;
+- :func:`scan` indexes every value in one flat pass over regex tokens with an explicit
+  stack (deep input cannot exhaust Python's recursion limit) and notices repeated keys,
+  which it places.
 
 Keys are decoded as ``json`` decodes them (``"a\\/b"`` is ``a/b``) and escaped into pointers
 per RFC 6901 (``~`` → ``~0``, ``/`` → ``~1``) by :mod:`deploykit.pointer`.
