@@ -108,6 +108,7 @@ def _walk(directory: str, visited: set[tuple[int, int]]) -> Iterator[Target]:
         elif not entry.is_file():
             continue
         elif entry.name == DOCKERFILE:
-            yield Target(entry.path, "image")
+            yield Target(os.path.normpath(entry.path), "image")
         elif entry.name.lower().endswith(SPEC_SUFFIXES):
-            yield Target(entry.path, "spec")
+            # normpath: `validate .` reports `eas/image.json`, not `./eas/image.json`.
+            yield Target(os.path.normpath(entry.path), "spec")

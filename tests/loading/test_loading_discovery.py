@@ -132,3 +132,16 @@ def test_order_does_not_depend_on_creation_order(tmp_path: Path) -> None:
     one = [os.path.relpath(t.path, tmp_path / "one") for t in discover([str(tmp_path / "one")])]
     two = [os.path.relpath(t.path, tmp_path / "two") for t in discover([str(tmp_path / "two")])]
     assert one == two == ["a.json", "m/x.json", "z.json"]
+
+
+def test_files_found_under_the_current_directory_have_no_dot_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path, ["eas/image.json", "custom-image/Dockerfile"])
+    monkeypatch.chdir(tmp_path)
+    assert discover(["."]) == [
+        Target(os.path.join("custom-image", "Dockerfile"), "image"),
+        Target(os.path.join("eas", "image.json"), "spec"),
+    ]
+    # A file named explicitly keeps the spelling the user gave.
+    assert discover(["./eas/image.json"]) == [Target("./eas/image.json", "spec")]
