@@ -41,7 +41,7 @@ class DuplicateKey:
 
     pointer: str
     offset: int  # of this (later, winning) key
-    first_offset: int  # of the earlier key, whose value is lost
+    first_offset: int  # of the first key, whose value is lost
 
 
 @dataclass
@@ -143,11 +143,10 @@ def scan(text: str) -> ScanResult:
             key = _decode_key(lexeme[: lexeme.rindex('"') + 1])
             key_pointer = f"{frame[0]}/{escape(key)}"
             key_offset = match.start()
-            earlier = frame[2].get(key)
-            frame[2][key] = key_offset
-            if earlier is not None:
+            first = frame[2].setdefault(key, key_offset)
+            if first != key_offset:
                 _forget(entries, key_pointer)
-                result.duplicates.append(DuplicateKey(key_pointer, key_offset, earlier))
+                result.duplicates.append(DuplicateKey(key_pointer, key_offset, first))
             continue
         if first == ",":
             if stack[-1][1] != _OBJECT:

@@ -132,7 +132,8 @@ class _DataBuilder:
         if isinstance(node, ScalarNode):
             value = self._scalar(node)
             if (
-                node.style is None
+                not aliased  # reported once, where the anchor's value is written
+                and node.style is None
                 and node.tag in _YAML_11_TAGS
                 and not _UNSURPRISING.match(node.value)
             ):
@@ -184,9 +185,9 @@ class _DataBuilder:
                 continue
             key = self._key(key_node)
             offset = key_node.start_mark.index
-            if key in first_offsets:
-                self._duplicate(f"{pointer}/{escape(key)}", key, offset, first_offsets[key])
-            first_offsets[key] = offset
+            first = first_offsets.setdefault(key, offset)
+            if first != offset and not aliased:
+                self._duplicate(f"{pointer}/{escape(key)}", key, offset, first)
             own.append((key, key_node, value_node))
         members: dict[str, Any] = {}
         # Merge keys (`<<: *defaults`) supply values the mapping's own keys override.

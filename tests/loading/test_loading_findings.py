@@ -105,3 +105,28 @@ def test_yaml_11_booleans_and_numbers_are_pointed_out() -> None:
     assert (
         cpu.message == "`010` is read as 8 by a YAML 1.1 rule that JSON and YAML 1.2 do not share"
     )
+
+
+def test_a_key_written_three_times_is_reported_twice_against_the_first() -> None:
+    text = '{"metadata": {\n"cpu": 1,\n"cpu": 2,\n"cpu": 4}}'
+    spec = load_text(text, "cpu.json")
+    assert spec.data["metadata"]["cpu"] == 4
+    assert [(f.line, f.message.split("(")[1].split(")")[0]) for f in spec.findings] == [
+        (3, "first on line 2"),
+        (4, "first on line 2"),
+    ]
+
+
+def test_findings_inside_an_anchor_are_reported_once() -> None:
+    text = (
+        "x-rpc: &rpc {keepalive: 5000, batching: yes, batching: no}\n"
+        "metadata:\n"
+        "  name: svc\n"
+        "  rpc: *rpc\n"
+    )
+    spec = load_text(text, "rpc.yaml")
+    assert sorted((f.rule, f.pointer) for f in spec.findings) == [
+        ("DK003", "/x-rpc/batching"),
+        ("DK004", "/x-rpc/batching"),
+        ("DK004", "/x-rpc/batching"),
+    ]
