@@ -20,6 +20,8 @@ _TEMPLATE = re.compile(
     r"\$\{[^}\n]{0,40}\}?|\$[A-Za-z_]\w{0,40}|\{\{[^}\n]{0,40}(?:\}\})?|<[A-Za-z_][^<>\n]{0,40}>"
 )
 _WORD = re.compile(r"[A-Za-z_][\w.-]*")
+# A first line such as `metadata:` or `---`: a YAML spec saved under a .json name.
+_YAML_START = re.compile(r"---\s|[A-Za-z_][\w.-]*:(?:\s|$)")
 _PYTHON_LITERALS = {"True": "true", "False": "false", "None": "null"}
 # Characters that specs copied from web pages and CJK documentation bring along (the EAS
 # and ModelArts docs are written in Chinese and Japanese first: seeds/004, reference/
@@ -88,6 +90,12 @@ def _classify_json(text: str, message: str, pos: int) -> tuple[str, str, int]:
                 _FILL_TEMPLATE,
                 start,
             )
+    if _next_nonspace(text, 0) == pos and _looks_like_yaml(text):
+        return (
+            "the file is not JSON: it looks like YAML",
+            "rename it to .yaml (deploykit reads both), or convert it to JSON",
+            pos,
+        )
     if char in _LOOKALIKES:
         replacement = _LOOKALIKES[char]
         return (
@@ -170,6 +178,15 @@ def _yaml_hint(text: str, problem: str, offset: int | None) -> str:
             if start >= 0 and template_at(text, start):
                 return f"this looks like an unfilled template value: {_FILL_TEMPLATE}"
     return "check indentation and quoting here (a value holding ': ' or ' #' needs quotes)"
+
+
+def _looks_like_yaml(text: str) -> bool:
+    """The first line that is not blank or a `#` comment starts like a YAML document."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return _YAML_START.match(stripped + "\n") is not None
+    return False
 
 
 def _previous_nonspace(text: str, pos: int) -> int:

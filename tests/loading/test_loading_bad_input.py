@@ -163,6 +163,14 @@ CASES = [
         13,
         "plain space",
     ),
+    (
+        "yaml-named.json",
+        b"# exported from the console\nmetadata:\n  name: image_test\n",
+        "the file is not JSON: it looks like YAML",
+        1,
+        1,
+        "rename it to .yaml",
+    ),
     ("nan.json", b'{"metadata": {"cpu": NaN}}', "`NaN` is not a JSON number", 1, 22, "finite"),
     (
         "tabs.yaml",
