@@ -127,6 +127,8 @@ class DeploymentFailed(DeployKitError):
 class WaitTimeout(DeployKitError):
     """``--timeout`` ran out while waiting; the service may still be progressing."""
 
-    def __init__(self, message: str, *, last_status: str | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, last_status: str | None = None, hint: str | None = None
+    ) -> None:
         super().__init__(message, hint=hint)
         self.last_status = last_status

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from deploykit import facts
 from deploykit import pointer as jp
 from deploykit.convert import losses
 from deploykit.convert.fieldmap import FIELD_PAIRS, NO_COUNTERPART
@@ -25,10 +26,10 @@ from deploykit.loading import LoadedSpec
 TARGETS = ("eas", "modelarts")
 
 # seeds/004, reference/eas.md §0.2: "8080 and 9090 are reserved for the EAS engine".
-EAS_RESERVED_PORTS = (8080, 9090)
+EAS_RESERVED_PORTS = facts.EAS_RESERVED_PORTS
 # reference/modelarts.md §2.1: "external service port of the image must be 8080" (≤2025 docs;
 # newer consoles default to 8080 and let config.json set `port`).
-MODELARTS_IMAGE_PORT = 8080
+MODELARTS_IMAGE_PORT = facts.MODELARTS_IMAGE_PORT
 # reference/modelarts.md §1.2: model_type for custom images.
 MODELARTS_IMAGE_TYPE = "Image"
 # reference/modelarts.md §1.2, §7: the TF provider's placeholder algorithm for Image models.

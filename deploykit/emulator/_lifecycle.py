@@ -19,8 +19,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from deploykit import facts
+
 # seeds/004 and reference/eas.md §1.5: 8080 and 9090 are reserved by the EAS engine.
-RESERVED_PORTS = (8080, 9090)
+RESERVED_PORTS = facts.EAS_RESERVED_PORTS
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,8 @@ def impossible_because(
         if port in RESERVED_PORTS:
             return (
                 f"Container port {port} conflicts with a port reserved by the EAS engine "
-                f"({' and '.join(map(str, RESERVED_PORTS))}); listen on another port, e.g. 8000"
+                f"({' and '.join(map(str, sorted(RESERVED_PORTS)))}); "
+                "listen on another port, e.g. 8000"
             )
         image = container.get("image")
         if known_images is not None and isinstance(image, str) and image not in known_images:

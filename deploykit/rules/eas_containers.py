@@ -11,18 +11,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from deploykit import facts
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.models.eas import EasService
 from deploykit.models.eas_containers import Container, Probe
 from deploykit.rules.registry import Rule, rule
 from deploykit.rules.shape import field_path, redact_userinfo, was_given
 
-# seeds/004: "EASエンジンはこれらのポートでリッスンするため、ポート8080とポート9090を
-# 指定しないでください" (the EAS engine listens on 8080 and 9090); the PAI SDK refuses the same list
-# (pai/model/_model.py `_RESERVED_PORTS = [8080, 9090]`, reference/eas.md §0.2).
-RESERVED_PORTS = frozenset({8080, 9090})
-# The port the PAI SDK and seeds/004's examples listen on (reference/eas.md §0.3).
-SUGGESTED_PORT = 8000
+RESERVED_PORTS = facts.EAS_RESERVED_PORTS
+SUGGESTED_PORT = facts.EAS_SUGGESTED_PORT
 TCP_PORTS = range(1, 65536)
 
 # reference/eas.md §1.11: a probe is one of these kinds (Kubernetes probe handlers).

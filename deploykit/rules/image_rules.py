@@ -8,17 +8,15 @@ seeds/003 (Chinese, 2019–2021: training and model-management images), seeds/00
 
 from __future__ import annotations
 
+from deploykit import facts
 from deploykit.diagnostics import Severity
 from deploykit.rules.registry import rule
 
 # --- facts -------------------------------------------------------------------------------
 
-# seeds/001-003: "the external service port of the image must be 8080"; the health and
-# inference samples all call {listen_ip}:8080. Newer ModelArts lets config.json state
-# another `port` (reference/modelarts.md §2.1, §8.4): when it does, that port is expected.
-MODELARTS_PORT = 8080
-# seeds/004: "do not specify ports 8080 and 9090: the EAS engine listens on them".
-EAS_RESERVED_PORTS = (8080, 9090)
+# When config.json states another `port`, that port is expected instead.
+MODELARTS_PORT = facts.MODELARTS_IMAGE_PORT
+EAS_RESERVED_PORTS = facts.EAS_RESERVED_PORTS
 # seeds/000-002: "set HTTP keep-alive to 200" for a hitless rolling upgrade.
 KEEPALIVE_SECONDS = 200.0
 # seeds/000-002: trap SIGTERM, wait 60 s before stopping; the whole exit within 90 s.

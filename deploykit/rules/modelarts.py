@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from deploykit import facts
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.models.modelarts import (
@@ -43,7 +44,7 @@ from deploykit.rules.shape import ShapeRules, check_shape, closest, field_path
 # of the image must be 8080". Newer Huawei docs make the port configurable (console default
 # 8080; TF example port 90), and a port the image does not listen on leaves the service
 # "Deploying" for ever (reference §2.1 FAQ), hence a warning, not an error.
-CUSTOM_IMAGE_PORT = 8080
+CUSTOM_IMAGE_PORT = facts.MODELARTS_IMAGE_PORT
 # reference §1.2, §1.4: http or https (console default HTTPS).
 PROTOCOLS = ("http", "https")
 

@@ -1,0 +1,21 @@
+"""Platform facts that more than one part of deploykit relies on, each written once.
+
+Validation rules, the converter, the custom-image checks and the emulator all read these;
+a fact used in one place only stays next to that code. Nothing here imports anything.
+"""
+
+from __future__ import annotations
+
+# seeds/004: "EASエンジンはこれらのポートでリッスンするため、ポート8080とポート9090を指定しないで
+# ください" (the EAS engine listens on 8080 and 9090); the PAI SDK refuses the same list
+# (pai/model/_model.py `_RESERVED_PORTS = [8080, 9090]`, reference/eas.md §0.2).
+EAS_RESERVED_PORTS = frozenset({8080, 9090})
+# The port the PAI SDK and seeds/004's examples listen on (reference/eas.md §0.3).
+EAS_SUGGESTED_PORT = 8000
+
+# seeds/001-003: "the external service port of the image must be 8080"; the health and
+# inference samples all call {listen_ip}:8080. Newer ModelArts lets config.json state
+# another `port` (reference/modelarts.md §2.1, §8.4).
+MODELARTS_IMAGE_PORT = 8080
+# seeds/001-003: the custom image's health API is `GET /health`.
+MODELARTS_HEALTH_PATH = "/health"
