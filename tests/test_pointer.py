@@ -33,7 +33,9 @@ def test_resolve_finds_values(pointer: str, expected: object) -> None:
     assert jp.resolve(SERVICE, pointer) == expected
 
 
-@pytest.mark.parametrize("pointer", ["/containers/1/port", "/containers/x", "/metadata/name/deeper"])
+@pytest.mark.parametrize(
+    "pointer", ["/containers/1/port", "/containers/x", "/metadata/name/deeper"]
+)
 def test_resolve_returns_default_for_missing_places(pointer: str) -> None:
     assert jp.resolve(SERVICE, pointer, default="missing") == "missing"
 

@@ -1,4 +1,4 @@
-"""The public API is one curated, sorted __all__, and every name in it resolves (as httpx keeps its own)."""
+"""The public API: one curated, sorted __all__, every name resolving (as httpx keeps its own)."""
 
 import subprocess
 import sys
@@ -18,7 +18,8 @@ def test_every_public_name_resolves() -> None:
 def test_importing_the_package_loads_no_network_or_model_code() -> None:
     code = (
         "import sys, deploykit; "
-        "heavy = [m for m in ('httpx', 'tenacity', 'pydantic', 'yaml', 'typer') if m in sys.modules]; "
+        "heavy = [m for m in ('httpx', 'tenacity', 'pydantic', 'yaml', 'typer') "
+        "if m in sys.modules]; "
         "print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
