@@ -2,7 +2,7 @@
 
     <testsuites name="deploykit" tests="2" failures="1" errors="0">
       <testsuite name="deploykit validate" ...>
-        <testcase classname="deploykit.validate" name="examples/broken/image.json" ...>
+        <testcase classname="deploykit.validate.eas" name="examples/broken/image.json" ...>
           <failure type="EAS101" message="2 errors, 1 warning">...every finding...</failure>
 
 A file with errors is a ``failure`` listing all its findings; a file that could not be read is
