@@ -58,7 +58,7 @@ def child(kind: str, directory: str) -> None:
             json.loads(path.read_text(encoding="utf-8"))
         seconds = time.perf_counter() - start
     else:
-        from deploykit.validate import ValidateOptions, validate_paths
+        from deploykit.validation import ValidateOptions, validate_paths
 
         start = time.perf_counter()
         report = validate_paths([directory], ValidateOptions())

@@ -55,16 +55,16 @@ _EXPORTS = {
     "SpecError": "deploykit.errors:SpecError",
     "ThrottledError": "deploykit.errors:ThrottledError",
     "TransportError": "deploykit.errors:TransportError",
-    "ValidateOptions": "deploykit.validate:ValidateOptions",
+    "ValidateOptions": "deploykit.validation:ValidateOptions",
     "WaitTimeout": "deploykit.errors:WaitTimeout",
-    "convert": "deploykit.convert:convert",
+    "convert": "deploykit.conversion:convert",
     "load": "deploykit.loading:load_text",
-    "validate": "deploykit.validate:validate",
-    "validate_paths": "deploykit.validate:validate_paths",
+    "validate": "deploykit.validation:validate",
+    "validate_paths": "deploykit.validation:validate_paths",
 }
 
 if TYPE_CHECKING:
-    from deploykit.convert import convert
+    from deploykit.conversion import convert
     from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity
     from deploykit.errors import (
         ApiError,
@@ -82,7 +82,7 @@ if TYPE_CHECKING:
     )
     from deploykit.loading import LoadedSpec
     from deploykit.loading import load_text as load
-    from deploykit.validate import ValidateOptions, validate, validate_paths
+    from deploykit.validation import ValidateOptions, validate, validate_paths
 
 
 def __getattr__(name: str) -> Any:

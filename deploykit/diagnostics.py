@@ -1,6 +1,6 @@
 """Diagnostics: what every check, conversion and renderer speaks.
 
-Rules create a :class:`Diagnostic` with a JSON pointer; :func:`deploykit.validate.validate`
+Rules create a :class:`Diagnostic` with a JSON pointer; :func:`deploykit.validation.validate`
 fills ``line``/``column`` from the file's source map. Renderers see nothing else.
 """
 

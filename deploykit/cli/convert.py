@@ -1,5 +1,5 @@
 """``deploykit convert INPUT --to eas|modelarts``: parse options, call
-:func:`deploykit.convert.convert`, print the converted spec and the loss report, exit.
+:func:`deploykit.conversion.convert`, print the converted spec and the loss report, exit.
 
 stdout carries the result only (the converted JSON, or with ``--format json`` one document
 with the diagnostics and the output), so ``deploykit convert a.json --to eas > b.json`` works;
@@ -21,7 +21,7 @@ from deploykit.cli._exit import ExitCode
 from deploykit.errors import ConfigError
 
 if TYPE_CHECKING:
-    from deploykit.convert import ConversionResult
+    from deploykit.conversion import ConversionResult
     from deploykit.diagnostics import Report
 
 TARGETS = ("eas", "modelarts")
@@ -116,7 +116,7 @@ def convert_command(
     from_ = _choice("--from", from_, SOURCES)
     fmt = _choice("--format", fmt, FORMATS)
 
-    from deploykit.convert import Overrides, convert
+    from deploykit.conversion import Overrides, convert
     from deploykit.loading import Target, load_target
 
     overrides = Overrides(
@@ -158,7 +158,7 @@ def _finish(
 
         sys.stderr.write(render(report, "text", color=_wants_color()))
     if not refused and output is not None:
-        from deploykit.convert.output import write_whole
+        from deploykit.conversion.output import write_whole
 
         write_whole(output, converted, force=force)
     if fmt == "json":

@@ -93,7 +93,7 @@ def validate_command(
     fmt = _choice("--format", fmt, FORMATS)
 
     from deploykit.render import render
-    from deploykit.validate import ValidateOptions, validate_paths
+    from deploykit.validation import ValidateOptions, validate_paths
 
     options = ValidateOptions(
         platform=platform, strict=strict, select=_rule_ids(select), ignore=_rule_ids(ignore)

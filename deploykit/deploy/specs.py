@@ -21,7 +21,7 @@ from typing import Any
 from deploykit.deploy.apply import SpecToApply
 from deploykit.diagnostics import FileReport, Report
 from deploykit.errors import ConfigError, SpecError
-from deploykit.validate import ValidateOptions, validate
+from deploykit.validation import ValidateOptions, validate
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """EAS service JSON checks: shape (EAS0xx) and every semantic rule, all findings at once.
 
-``check(data)`` is what ``deploykit.validate`` calls for a file detected as EAS. The
+``check(data)`` is what ``deploykit.validation`` calls for a file detected as EAS. The
 semantic rules live in ``eas_containers`` (EAS1xx) and ``eas_service`` (EAS2xx); importing
 this module declares them all, which is what ``deploykit rules`` relies on.
 """

@@ -1,6 +1,6 @@
 """ModelArts `config.json`: the shape check and every semantic rule, all findings at once.
 
-`deploykit.validate` calls :func:`check` for files of platform "modelarts". The shape comes
+`deploykit.validation` calls :func:`check` for files of platform "modelarts". The shape comes
 from :class:`deploykit.models.modelarts.ModelArtsConfig`; the rules here cover the top-level
 fields (algorithm, engine, runtime, port, protocol), and the rules of `apis[]`,
 `dependencies[]` and the health probes live in their own modules, imported below so that

@@ -38,7 +38,7 @@ RULE_MODULES = (
     "deploykit.rules.eas",
     "deploykit.rules.modelarts",
     "deploykit.rules.image",
-    "deploykit.convert.losses",
+    "deploykit.conversion.losses",
 )
 
 

@@ -30,7 +30,7 @@ def test_deploykit_errors_map_to_their_exit_code(
             "unexpected end of data", path="image.json", line=3, column=1, hint="close the object"
         )
 
-    monkeypatch.setattr(importlib.import_module("deploykit.validate"), "validate_paths", broken)
+    monkeypatch.setattr(importlib.import_module("deploykit.validation"), "validate_paths", broken)
     assert cli.main(["validate", "image.json"]) == 2
     err = capsys.readouterr().err
     assert "image.json:3:1: unexpected end of data" in err
@@ -43,7 +43,7 @@ def test_a_bug_is_reported_in_one_line_with_exit_70(
     def bug(*_: object, **__: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(importlib.import_module("deploykit.validate"), "validate_paths", bug)
+    monkeypatch.setattr(importlib.import_module("deploykit.validation"), "validate_paths", bug)
     assert cli.main(["validate", "image.json"]) == 70
     err = capsys.readouterr().err
     assert "internal error in deploykit (ZeroDivisionError: division by zero)" in err
@@ -54,7 +54,7 @@ def test_ctrl_c_is_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    module = importlib.import_module("deploykit.validate")
+    module = importlib.import_module("deploykit.validation")
     monkeypatch.setattr(module, "validate_paths", interrupted)
     assert cli.main(["validate", "image.json"]) == 130
     assert "Traceback" not in capsys.readouterr().err

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from deploykit.convert import ConversionResult, Overrides, convert
+from deploykit.conversion import ConversionResult, Overrides, convert
 from deploykit.diagnostics import Severity
 from deploykit.loading import LoadedSpec, load_text
-from deploykit.validate import validate
+from deploykit.validation import validate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EAS_EXAMPLES = sorted(

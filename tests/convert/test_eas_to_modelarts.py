@@ -19,7 +19,7 @@ from conversion_testkit import (
     run,
 )
 
-from deploykit.convert import Overrides, convert
+from deploykit.conversion import Overrides, convert
 from deploykit.errors import ConversionError
 
 

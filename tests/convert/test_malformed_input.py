@@ -13,7 +13,7 @@ from conversion_testkit import EAS_SERVICE, load_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deploykit.convert import Overrides, convert
+from deploykit.conversion import Overrides, convert
 from deploykit.errors import ConversionError
 from deploykit.loading import load_text
 
@@ -107,15 +107,16 @@ def test_a_document_that_is_not_an_object_is_refused() -> None:
         raise AssertionError("a list was converted")
 
 
-def test_deploykit_convert_is_callable_whichever_import_came_first() -> None:
-    # deploykit.__all__ exports the function `convert`; `import deploykit.convert` binds the
-    # package to the same name, which must convert too.
+def test_public_convert_is_the_function_whichever_import_came_first() -> None:
+    # The package is deploykit.conversion; deploykit.convert (in deploykit.__all__) is the
+    # function, also after the package was imported first.
     code = (
-        "import json, deploykit.convert, deploykit\n"
+        "import json, deploykit.conversion, deploykit.validation, deploykit\n"
         "from deploykit.loading import load_text\n"
         f"spec = load_text({json.dumps(json.dumps(EAS_SERVICE))}, 'service.json')\n"
         "print(deploykit.convert(spec, 'modelarts').data['model_type'])\n"
+        "print(callable(deploykit.validate), deploykit.validate.__module__)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
-    assert done.stdout.strip() == "Image"
+    assert done.stdout.split() == ["Image", "True", "deploykit.validation"]

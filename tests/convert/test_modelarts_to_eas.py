@@ -17,7 +17,7 @@ from conversion_testkit import (
     run,
 )
 
-from deploykit.convert import Overrides, convert
+from deploykit.conversion import Overrides, convert
 from deploykit.errors import ConversionError
 
 # Fields of config.json that have an EAS counterpart (reference/modelarts.md §7).

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from deploykit.convert import output
-from deploykit.convert.output import write_whole
+from deploykit.conversion import output
+from deploykit.conversion.output import write_whole
 from deploykit.errors import ConfigError
 
 SPEC = '{\n  "metadata": {"name": "image_test", "instance": 1}\n}\n'

@@ -15,8 +15,8 @@ from conversion_testkit import assert_output_validates
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deploykit.convert import Overrides, convert
-from deploykit.convert.losses import is_loss
+from deploykit.conversion import Overrides, convert
+from deploykit.conversion.losses import is_loss
 from deploykit.loading import load_text
 
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{2,30}", fullmatch=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from deploykit.diagnostics import Severity
-from deploykit.validate import validate_paths
+from deploykit.validation import validate_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(

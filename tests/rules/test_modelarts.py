@@ -267,7 +267,7 @@ def test_swr_location_on_an_engine_model_is_flagged() -> None:
 
 
 def test_examples_directory_validates_without_errors_and_locates_findings() -> None:
-    from deploykit.validate import validate_paths
+    from deploykit.validation import validate_paths
 
     report = validate_paths([str(EXAMPLES)])
     assert {f.platform for f in report.files} == {"modelarts"}

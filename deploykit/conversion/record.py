@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deploykit import pointer as jp
-from deploykit.convert import losses
+from deploykit.conversion import losses
 from deploykit.diagnostics import Diagnostic
 
 PLATFORM_NAMES = {"eas": "the EAS service JSON", "modelarts": "ModelArts config.json"}

@@ -3,7 +3,7 @@
 This module is data. ``FIELD_PAIRS`` lists the fields the two platforms share, each with the
 transform for either direction; ``NO_COUNTERPART`` says, for the fields that have no place on
 the other side, what the user does instead. Adding a field is one line here; the engine
-(``deploykit.convert.conversion``) reads these tables and reports every source field that no
+(``deploykit.conversion.converter``) reads these tables and reports every source field that no
 entry consumed, so nothing is ever dropped silently.
 
 The port is not a plain pair: it is the one documented conflict (ModelArts images listen on
@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from deploykit.convert.probes import health_to_probe, probe_to_health
-from deploykit.convert.record import ConversionRecord, display
-from deploykit.convert.requirements import (
+from deploykit.conversion.probes import health_to_probe, probe_to_health
+from deploykit.conversion.record import ConversionRecord, display
+from deploykit.conversion.requirements import (
     dependencies_to_requirements,
     requirements_to_dependencies,
 )

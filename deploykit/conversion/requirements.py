@@ -13,7 +13,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 
 from deploykit import pointer as jp
-from deploykit.convert.record import ConversionRecord, display
+from deploykit.conversion.record import ConversionRecord, display
 
 # reference/modelarts.md §1.5: EXACT installs the version, ATLEAST ≥, ATMOST ≤.
 OPERATOR_OF_RESTRAINT = {"EXACT": "==", "ATLEAST": ">=", "ATMOST": "<="}

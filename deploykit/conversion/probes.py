@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from deploykit import pointer as jp
-from deploykit.convert import losses
-from deploykit.convert.record import ConversionRecord, display
+from deploykit.conversion import losses
+from deploykit.conversion.record import ConversionRecord, display
 
 # The timing fields both platforms name alike (reference/modelarts.md §1.6, seeds/004).
 TIMINGS = ("initial_delay_seconds", "timeout_seconds", "period_seconds", "failure_threshold")

@@ -16,9 +16,9 @@ from typing import Any
 
 from deploykit import facts
 from deploykit import pointer as jp
-from deploykit.convert import losses
-from deploykit.convert.fieldmap import FIELD_PAIRS, NO_COUNTERPART
-from deploykit.convert.record import ConversionRecord, unconsumed, wildcard
+from deploykit.conversion import losses
+from deploykit.conversion.fieldmap import FIELD_PAIRS, NO_COUNTERPART
+from deploykit.conversion.record import ConversionRecord, unconsumed, wildcard
 from deploykit.diagnostics import Diagnostic, Severity, sort_key
 from deploykit.errors import ConversionError
 from deploykit.loading import LoadedSpec
