@@ -489,9 +489,7 @@ def _confirm_delete(name: str, region: str) -> None:
     _console.note(question)
     answer = sys.stdin.readline().strip().lower()
     if answer not in ("", "y", "yes"):
-        import click
-
-        raise click.exceptions.Abort()  # app.main: "aborted", exit 130, nothing was sent
+        raise typer.Abort()  # app.main: "aborted", exit 130, nothing was sent
 
 
 def _note_retry(failure: RetryableFailure, seconds: float) -> None:

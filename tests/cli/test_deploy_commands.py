@@ -127,6 +127,30 @@ def test_delete_without_a_terminal_or_y_is_exit_2(capsys: pytest.CaptureFixture[
     assert "echo_service" in run(capsys, "ls", *LOCAL)[1]  # not deleted
 
 
+class _Terminal:
+    """A standard input that is a terminal on which the user typed ``answer``."""
+
+    def __init__(self, answer: str) -> None:
+        self._answer = answer
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self._answer
+
+
+def test_delete_answered_no_sends_nothing_and_ends_130(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(capsys, "create", str(SPEC), *LOCAL, "--no-wait")[0] == 0
+    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    code, _, err = run(capsys, "delete", "echo_service", *LOCAL)
+    assert code == 130
+    assert "Are you sure to delete the service [echo_service] in [cn-shanghai]? [Y/n]" in err
+    assert "echo_service" in run(capsys, "ls", *LOCAL)[1]  # not deleted
+
+
 def test_apply_and_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     names = ["echo_a", "echo_b", "echo_c"]
     for name in names:
