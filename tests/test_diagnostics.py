@@ -1,4 +1,5 @@
-"""The Report is what every renderer and exit code is computed from."""
+"""The Report is what every renderer and exit code is computed from (its JSON document is
+checked against PRODUCT.md in tests/render/test_render_json_document.py)."""
 
 from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity, filter_rules
 
@@ -12,32 +13,6 @@ PORT = Diagnostic(
     suggestion="listen on another port, e.g. 8000",
 )
 NAME = Diagnostic("EAS201", Severity.WARNING, "name uses a hyphen", pointer="/metadata/name")
-
-
-def test_report_json_shape_matches_product_contract() -> None:
-    report = Report([FileReport("image.json", "eas", [PORT])])
-    assert report.as_dict() == {
-        "version": 1,
-        "files": [
-            {
-                "path": "image.json",
-                "platform": "eas",
-                "valid": False,
-                "diagnostics": [
-                    {
-                        "rule": "EAS101",
-                        "severity": "error",
-                        "message": "containers[0].port 8080 is reserved by the EAS engine",
-                        "pointer": "/containers/0/port",
-                        "line": 12,
-                        "column": 17,
-                        "suggestion": "listen on another port, e.g. 8000",
-                    }
-                ],
-            }
-        ],
-        "summary": {"files": 1, "errors": 1, "warnings": 0},
-    }
 
 
 def test_fail_on_thresholds() -> None:
