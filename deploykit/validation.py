@@ -67,8 +67,18 @@ def validate_paths(
     """Validate every file named or found under ``paths``. An unreadable file becomes a
     FileReport with one DK001 error (``readable=False``) so every other file is still checked."""
     report = Report()
-    for target in discover(paths, platform=options.platform):
-        report.files.extend(_validate_target(target, options, stdin_name))
+    seen: set[Target] = set()
+    for path in paths:
+        # One path at a time: a missing path is reported with the others, not instead of them.
+        try:
+            targets = discover([path], platform=options.platform)
+        except SpecError as err:
+            report.files.append(_unreadable(err, path))
+            continue
+        for target in targets:
+            if target not in seen:
+                seen.add(target)
+                report.files.extend(_validate_target(target, options, stdin_name))
     return report
 
 
@@ -89,13 +99,17 @@ def _validate_target(
     try:
         loaded = load_target(target, platform=options.platform, stdin_name=stdin_name)
     except SpecError as err:
-        from deploykit.loading.findings import UNREADABLE
-
-        diagnostic = UNREADABLE(
-            None, err.message, suggestion=err.hint, line=err.line, column=err.column
-        )
-        return [FileReport(err.path or target.path, "unknown", [diagnostic], readable=False)]
+        return [_unreadable(err, target.path)]
     return [validate(loaded, options)]
+
+
+def _unreadable(err: SpecError, path: str) -> FileReport:
+    from deploykit.loading.findings import UNREADABLE
+
+    diagnostic = UNREADABLE(
+        None, err.message, suggestion=err.hint, line=err.line, column=err.column
+    )
+    return FileReport(err.path or path, "unknown", [diagnostic], readable=False)
 
 
 def _finish(diagnostics: Sequence[Diagnostic], options: ValidateOptions) -> list[Diagnostic]:

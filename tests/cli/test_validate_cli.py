@@ -275,10 +275,14 @@ def test_a_wrong_choice_is_one_line_and_exit_2(
 def test_a_missing_path_is_exit_2_with_the_cause(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, str(tmp_path / "nope.json"))
+    valid = tmp_path / "image.json"
+    valid.write_text(VALID)
+    code, out, err = run(capsys, str(tmp_path / "nope.json"), str(valid))
     assert code == 2
-    assert "nope.json: no such file or directory" in err
-    assert "Traceback" not in err
+    # Reported in the report like any unreadable file, with the other paths still checked.
+    assert "nope.json: error DK001 no such file or directory" in out
+    assert "checked 2 files" in out
+    assert "Traceback" not in out + err
 
 
 def test_platform_option_overrides_detection(

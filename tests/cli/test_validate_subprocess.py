@@ -59,8 +59,11 @@ def test_bad_input_is_one_line_exit_2_never_a_traceback(tmp_path: Path) -> None:
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     done = deploykit("validate", str(binary), str(tmp_path / "missing.yaml"))
     assert done.returncode == 2
-    assert "Traceback" not in done.stderr
-    assert done.stderr.startswith("error: ")
+    assert "Traceback" not in done.stdout + done.stderr
+    # Each unreadable file is one DK001 line with its cause, then its fix; both are reported.
+    causes = [line for line in done.stdout.splitlines() if " error DK001 " in line]
+    assert len(causes) == 2
+    assert "file is binary" in causes[0] and "no such file" in causes[1]
 
 
 def test_validate_loads_no_network_library(tmp_path: Path) -> None:
