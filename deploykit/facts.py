@@ -17,5 +17,7 @@ EAS_SUGGESTED_PORT = 8000
 # inference samples all call {listen_ip}:8080. Newer ModelArts lets config.json state
 # another `port` (reference/modelarts.md §2.1, §8.4).
 MODELARTS_IMAGE_PORT = 8080
-# seeds/001-003: the custom image's health API is `GET /health`.
+# seeds/001, 002, 003 (all versions that document it): the health API is GET /health,
+# answering {"health": "true"} with 200; the custom-engine spec says the path "must be
+# /health" (reference/modelarts.md §1.6, inference-modelarts-0128).
 MODELARTS_HEALTH_PATH = "/health"

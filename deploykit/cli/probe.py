@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from deploykit import facts
 from deploykit.cli import _console
 from deploykit.cli._exit import ExitCode
 from deploykit.errors import ConfigError
@@ -28,7 +29,9 @@ def probe_command(
     ),
     timeout: Annotated[float, typer.Option(
         help="Seconds per request, and for a --run server to come up.", metavar="S")] = 10.0,
-    health_path: Annotated[str, typer.Option(help="The health API.", metavar="PATH")] = "/health",
+    health_path: Annotated[
+        str, typer.Option(help="The health API.", metavar="PATH")
+    ] = facts.MODELARTS_HEALTH_PATH,
     path: Annotated[str, typer.Option(help="The inference API (config.json apis[].url).",
                                       metavar="PATH")] = "/",
     data: Annotated[str, typer.Option(help="JSON body of the sample inference request.",

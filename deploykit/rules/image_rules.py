@@ -139,7 +139,7 @@ BAD_DIRECTIVE = rule(
 
 # reference/modelarts.md §2.1 (docker-modelarts 2024+): a synchronous request over 60 s fails.
 SYNC_REQUEST_SECONDS = 60.0
-HEALTH_PATH = "/health"  # seeds/000-003: GET /health → 200 {"health": "true"}
+HEALTH_PATH = facts.MODELARTS_HEALTH_PATH  # answering 200 {"health": "true"}
 HEALTH_BODY = {"health": "true"}
 
 NO_ANSWER = rule(

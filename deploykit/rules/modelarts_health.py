@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from deploykit import facts
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.rules.modelarts_fields import is_image, objects, suggestion_for, text
@@ -13,10 +14,7 @@ from deploykit.rules.shape import field_path
 
 PROBES = ("health", "readiness_health", "startup_health")
 CHECK_METHODS = ("HTTP", "EXEC")
-# seeds/001, 002, 003 (all versions that document it): the health API is GET /health,
-# answering {"health": "true"} with 200; the custom-engine spec says the path "must be
-# /health" (reference §1.6, inference-modelarts-0128).
-SEED_HEALTH_URL = "/health"
+SEED_HEALTH_URL = facts.MODELARTS_HEALTH_PATH
 # Console ranges when importing a model (reference §1.6, OTC importing_a_meta_model_*):
 # period and maximum failures 1..2147483647, delay 0..2147483647. The timeout has no
 # published range; the v2 SDK's minimum of 1 is used.
