@@ -132,10 +132,6 @@ class Report:
     def unreadable(self) -> int:
         return sum(1 for f in self.files if not f.readable)
 
-    def worst(self) -> Severity | None:
-        ranks = [d.severity for _, d in self.diagnostics()]
-        return max(ranks, key=lambda s: s.rank) if ranks else None
-
     def fails(self, fail_on: Severity | None) -> bool:
         """True when some finding is at or above ``fail_on`` (``None`` means never)."""
         if fail_on is None:

@@ -20,7 +20,7 @@ def test_fail_on_thresholds() -> None:
     assert warnings_only.fails(Severity.WARNING)
     assert not warnings_only.fails(Severity.ERROR)
     assert not warnings_only.fails(None)
-    assert Report([FileReport("b.json", "eas", [PORT, NAME])]).worst() is Severity.ERROR
+    assert Report([FileReport("b.json", "eas", [PORT, NAME])]).fails(Severity.ERROR)
 
 
 def test_select_and_ignore_take_prefixes() -> None:
