@@ -3,7 +3,7 @@
 import pytest
 
 from deploykit import errors
-from deploykit.cli._exit import ExitCode, exit_code_for
+from deploykit.cli._exit import exit_code_for
 
 
 @pytest.mark.parametrize(
@@ -23,10 +23,6 @@ from deploykit.cli._exit import ExitCode, exit_code_for
 )
 def test_documented_exit_codes(error: errors.DeployKitError, code: int) -> None:
     assert exit_code_for(error) == code
-
-
-def test_interrupted_is_130() -> None:
-    assert ExitCode.INTERRUPTED == 130
 
 
 def test_api_error_names_code_status_and_request_id() -> None:
