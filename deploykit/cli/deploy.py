@@ -69,7 +69,8 @@ class Common:
         return connect(
             Target(self.platform, self.profile, self.region, self.endpoint),
             log=_console.note if self.verbose else None,
-            on_retry=_note_retry if self.verbose else None,
+            # Always: a call that retries for up to two minutes must say why it is slow.
+            on_retry=_note_retry,
         )
 
     def emit(self, event: str, text: str | None, **fields: Any) -> None:

@@ -122,6 +122,8 @@ def test_apply_under_faults_over_http(
         assert code == 0, err
         summary = json.loads(out.splitlines()[-1])
         assert summary["created"] == 20 and summary["retries"] > 0
+        # Without --verbose, every retry still says why the command is taking longer.
+        assert err.count("retrying in ") == summary["retries"]
         code, out, _ = run(capsys, "ls", "--endpoint", server.url, "--format", "json")
     emulator.close()
     names = [s["ServiceName"] for s in json.loads(out)["services"]]
