@@ -7,20 +7,44 @@ boolean written as ``"true"`` is reported, never coerced (issue #2). Secrets are
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, StrictFloat, StrictInt
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+)
+
+if TYPE_CHECKING:
+    from pydantic import GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
 
 
 class SpecModel(BaseModel):
-    """Base of every platform model: strict JSON types; unknown keys are kept, not refused.
+    """Base of every EAS model: strict JSON types; an unknown key is a pydantic error.
 
-    Unknown keys are reported by ``deploykit.rules.shape`` as warnings with "did you mean":
-    the platforms accept keys we do not know of (EAS has undocumented keys in real configs,
-    reference/eas.md §1.9), so refusing them could stop a deploy that would have worked.
+    The error is only how unknown keys are *found* (in pydantic's Rust core, on every file:
+    issue #2's speed target): ``deploykit.rules.shape`` reports each one as a warning with
+    "did you mean" and checks the rest of the document. The platform accepts keys we do not
+    know of (EAS has undocumented keys in real configs, reference/eas.md §1.9), so refusing
+    them could stop a deploy that would have worked, and the JSON Schema says they are
+    allowed (``additionalProperties: true``), as editors and check-jsonschema should see it.
     """
 
-    model_config = ConfigDict(strict=True, extra="allow", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        schema["additionalProperties"] = True
+        return schema
 
 
 # A number where JSON allows both 1 and 1.5 (CPU cores, spot price, thresholds).

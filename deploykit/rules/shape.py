@@ -69,21 +69,19 @@ class ShapeRules:
     invalid_value: Rule
 
 
-def check_shape(
-    model: type[M], data: Any, rules: ShapeRules
-) -> tuple[M | None, list[Diagnostic]]:
+def check_shape(model: type[M], data: Any, rules: ShapeRules) -> tuple[M | None, list[Diagnostic]]:
     """Validate ``data`` against ``model``; every shape finding, and the best model we can build.
 
-    Unknown keys are found whichever way a model treats them, ``extra="forbid"`` (a
-    pydantic error) or ``extra="allow"`` (the input is walked against the model's keys).
+    Models forbid unknown keys (``extra="forbid"``), so pydantic finds them with everything
+    else, in one pass in its Rust core; each becomes ``rules.unknown_key``, whose severity
+    says whether the platform accepts the key.
     """
     try:
         built = model.model_validate(data)
     except ValidationError as exc:
         diagnostics = _from_errors(model, data, exc.errors(include_url=False), rules)
-        diagnostics.extend(d for d in _extra_keys(model, data, rules) if d not in diagnostics)
         return _build_without_failures(model, data, exc), diagnostics
-    return built, _extra_keys(model, data, rules)
+    return built, []
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
@@ -301,7 +299,7 @@ def _tokens(data: Any, loc: Sequence[str | int]) -> list[str | int]:
     return tokens
 
 
-# --- unknown keys ------------------------------------------------------------------------
+# --- the keys a model knows ("did you mean") -------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -314,47 +312,28 @@ class _Nested:
     value: _Nested | None
 
 
-_KEY_TREES: dict[type[BaseModel], dict[str, _Nested | None]] = {}
+@dataclass(frozen=True)
+class _Keys:
+    """One model's keys as the input spells them (aliases), and what the keys that can hold
+    objects or lists of their own hold."""
+
+    known: frozenset[str]
+    nested: dict[str, _Nested]
 
 
-def _extra_keys(model: type[BaseModel], data: Any, rules: ShapeRules) -> list[Diagnostic]:
-    """Unknown keys anywhere in ``data``, found by walking the input against the model's
-    keys (computed once per model class): plain dict and set work, fast enough to run on
-    every file, and it also sees keys inside values that failed validation."""
-    found: list[Diagnostic] = []
-    _walk(_Nested(model, None, None), data, [], rules, found)
-    return found
+_KEYS: dict[type[BaseModel], _Keys] = {}
 
 
-def _walk(
-    nested: _Nested, data: Any, tokens: list[str | int], rules: ShapeRules, found: list[Diagnostic]
-) -> None:
-    if isinstance(data, dict):
-        if nested.model is not None:
-            tree = _key_tree(nested.model)
-            for key, value in data.items():
-                if key not in tree:
-                    if isinstance(key, str):  # other keys are a type error already
-                        found.append(_unknown_key_diagnostic(jp.join(*tokens, key), tree, rules))
-                    continue
-                child = tree[key]
-                if child is not None and isinstance(value, (dict, list)):
-                    _walk(child, value, [*tokens, key], rules, found)
-        elif nested.value is not None:
-            for key, value in data.items():
-                _walk(nested.value, value, [*tokens, key], rules, found)
-    elif isinstance(data, list) and nested.item is not None:
-        for index, item in enumerate(data):
-            _walk(nested.item, item, [*tokens, index], rules, found)
-
-
-def _key_tree(model: type[BaseModel]) -> dict[str, _Nested | None]:
-    tree = _KEY_TREES.get(model)
-    if tree is None:
-        fields = model.model_fields.items()
-        tree = {info.alias or name: _nested(info.annotation) for name, info in fields}
-        _KEY_TREES[model] = tree
-    return tree
+def _keys_of(model: type[BaseModel]) -> _Keys:
+    keys = _KEYS.get(model)
+    if keys is None:
+        tree = {
+            info.alias or name: _nested(info.annotation)
+            for name, info in model.model_fields.items()
+        }
+        nested = {key: child for key, child in tree.items() if child is not None}
+        keys = _KEYS[model] = _Keys(frozenset(tree), nested)
+    return keys
 
 
 def _nested(annotation: Any) -> _Nested | None:
@@ -381,16 +360,16 @@ def _known_keys_at(model: type[BaseModel], tokens: Sequence[str]) -> list[str]:
     for token in tokens:
         if nested is None:
             return []
-        tree = _key_tree(nested.model) if nested.model is not None else {}
-        if token in tree:
-            nested = tree[token]
+        keys = _keys_of(nested.model) if nested.model is not None else None
+        if keys is not None and token in keys.known:
+            nested = keys.nested.get(token)
         elif token.isdigit() and nested.item is not None:
             nested = nested.item
         else:
             nested = nested.value
     if nested is None or nested.model is None:
         return []
-    return list(_key_tree(nested.model))
+    return sorted(_keys_of(nested.model).known)
 
 
 def _members(annotation: Any) -> list[Any]:

@@ -4,14 +4,16 @@ both documented forms of a key (dotted/nested rpc, two autoscaler shapes) are mo
 from __future__ import annotations
 
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from pydantic import SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from deploykit.models.eas import EasService
+from deploykit.models.modelarts import ModelArtsConfig
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "eas"
 
@@ -25,9 +27,39 @@ def load(name: str) -> Any:
     "path", sorted(EXAMPLES.glob("*.json")) + sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name
 )
 def test_every_example_parses_with_no_unknown_key(path: Path) -> None:
+    # The models forbid unknown keys (that is how pydantic finds them), so this raises on one.
     service = EasService.model_validate(load(path.name))
-    assert service.model_extra == {}
     assert service.service_name()
+
+
+def test_every_model_forbids_unknown_keys_so_none_goes_unreported() -> None:
+    # deploykit.rules.shape relies on pydantic to find unknown keys anywhere in the document:
+    # a nested model that allowed them would let a misspelt key pass without a word.
+    seen: set[type[BaseModel]] = set()
+    todo: list[type[BaseModel]] = [EasService, ModelArtsConfig]
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        assert model.model_config.get("extra") == "forbid", model.__name__
+        for info in model.model_fields.values():
+            todo.extend(_models_in(info.annotation))
+    assert len(seen) > 30
+
+
+def test_the_schema_still_allows_unknown_eas_keys() -> None:
+    # EAS accepts keys deploykit does not know (reference/eas.md §1.9): editors and
+    # check-jsonschema must not call them errors, whatever the model does to find them.
+    schema = EasService.model_json_schema(by_alias=True)
+    objects = [schema, *schema["$defs"].values()]
+    assert all(s.get("additionalProperties") is True for s in objects if "properties" in s)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
 
 
 def test_secrets_are_secret_types_and_never_in_repr() -> None:
