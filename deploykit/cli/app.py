@@ -15,19 +15,29 @@ from deploykit.cli import _console
 from deploykit.cli._exit import ExitCode, exit_code_for
 from deploykit.errors import DeployKitError
 
-# Command modules, each with register(app). Imported at start-up, so they must stay light:
-# heavy imports (httpx, tenacity, uvicorn) happen inside the command functions.
-COMMAND_MODULES = (
-    "deploykit.cli.validate",  # validate, rules, schema
-    "deploykit.cli.convert",  # convert
-    "deploykit.cli.deploy",  # create, modify, desc, ls, start, stop, delete, scale, apply, plan
-    "deploykit.cli.config",  # config
-    "deploykit.cli.emulator",  # emulator serve
-    "deploykit.cli.probe",  # probe
-)
+# Each command, and the module whose register(app) adds it, in `--help` order. Only the
+# module of the command being run is imported and registered: building all 17 commands costs
+# a cold `deploykit validate` ~25 ms of its budget (issue #2, benchmarks/bench_validate.py).
+# Modules stay light: heavy imports (httpx, tenacity, uvicorn) happen inside the commands.
+COMMANDS = {
+    "validate": "deploykit.cli.validate",
+    "rules": "deploykit.cli.validate",
+    "schema": "deploykit.cli.validate",
+    "convert": "deploykit.cli.convert",
+    **dict.fromkeys(
+        ("create", "modify", "desc", "ls", "start", "stop", "delete", "scale", "apply", "plan"),
+        "deploykit.cli.deploy",
+    ),
+    "config": "deploykit.cli.config",
+    "emulator": "deploykit.cli.emulator",
+    "probe": "deploykit.cli.probe",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
-def build_app() -> typer.Typer:
+def build_app(args: list[str] | None = None) -> typer.Typer:
+    """The app with the commands ``args`` can run: the one it names, or all of them (for
+    ``--help``, no command, or a command that does not exist: typer says which exist)."""
     app = typer.Typer(
         name="deploykit",
         help="Validate, convert, deploy and probe model services on PAI-EAS and ModelArts.",
@@ -36,18 +46,27 @@ def build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )
-    for name in COMMAND_MODULES:
+    # A callback keeps the app a group even when one module adds a single command (probe):
+    # without it, typer would run that command directly and read `probe` as its argument.
+    app.callback()(_group)
+    named = COMMANDS.get(args[0]) if args else None
+    for name in (named,) if named else COMMAND_MODULES:
         importlib.import_module(name).register(app)
     return app
 
 
+def _group() -> None:
+    """Validate, convert, deploy and probe model services on PAI-EAS and ModelArts."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the app and maps every outcome to a documented exit code."""
-    app = build_app()
+    args = sys.argv[1:] if argv is None else argv
+    app = build_app(args)
     try:
         # With standalone_mode=False, click *returns* the code of typer.Exit and of Ctrl-C
         # (as 1 for Abort) instead of raising SystemExit; a command's own return value too.
-        returned = app(args=argv, standalone_mode=False)
+        returned = app(args=args, standalone_mode=False)
     except DeployKitError as err:
         _console.error(err)
         return int(exit_code_for(err))

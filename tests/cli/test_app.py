@@ -58,3 +58,30 @@ def test_ctrl_c_is_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     monkeypatch.setattr(module, "validate_paths", interrupted)
     assert cli.main(["validate", "image.json"]) == 130
     assert "Traceback" not in capsys.readouterr().err
+
+
+def _registered(app: object) -> set[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)  # type: ignore[arg-type]
+    return set(getattr(group, "commands", {}))
+
+
+def test_the_command_table_names_every_command_each_module_registers() -> None:
+    # Only the module of the command being run is registered (cold start): a command that a
+    # module adds but the table does not name would be missing from `deploykit --help`'s run.
+    full = _registered(cli.build_app([]))
+    assert full == set(cli.COMMANDS)
+    for module in cli.COMMAND_MODULES:
+        named = {c for c, m in cli.COMMANDS.items() if m == module}
+        some = next(iter(named))
+        assert _registered(cli.build_app([some, "--help"])) == named
+
+
+@pytest.mark.parametrize("command", ["probe", "config", "emulator", "validate"])
+def test_a_command_runs_when_only_its_module_is_registered(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # probe and config are the only command of their module: the app must stay a group.
+    assert cli.main([command, "--help"]) == 0
+    assert f" {command} [OPTIONS]" in capsys.readouterr().out.splitlines()[0]
