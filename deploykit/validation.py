@@ -8,6 +8,7 @@ that platform is seen, so a cold ``deploykit validate`` loads one platform's cod
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import re
 from collections.abc import Callable, Sequence
@@ -48,14 +49,22 @@ def looks_like_placeholder(value: Any) -> bool:
 def validate(loaded: LoadedSpec, options: ValidateOptions = ValidateOptions()) -> FileReport:
     """Every finding about one loaded spec, located and filtered, in reading order."""
     found = list(loaded.findings)
-    module = CHECKERS.get(loaded.platform)
-    if module is None:
+    check = _checker(loaded.platform)
+    if check is None:
         found.append(_unknown_platform(loaded))
     else:
-        check: Callable[[Any], list[Diagnostic]] = importlib.import_module(module).check
         found.extend(check(loaded.data))
+    if not found:  # most files of a corpus: nothing to locate, filter or sort
+        return FileReport(loaded.path, loaded.platform, [])
     located = [_locate(loaded, _soften_placeholder(loaded.data, d)) for d in found]
     return FileReport(loaded.path, loaded.platform, _finish(located, options))
+
+
+@functools.cache
+def _checker(platform: str) -> Callable[[Any], list[Diagnostic]] | None:
+    """The platform's ``check`` function, its module imported on first use."""
+    module = CHECKERS.get(platform)
+    return None if module is None else importlib.import_module(module).check
 
 
 def validate_paths(
@@ -116,9 +125,7 @@ def _finish(diagnostics: Sequence[Diagnostic], options: ValidateOptions) -> list
     kept = filter_rules(diagnostics, select=options.select, ignore=options.ignore)
     if options.strict:
         kept = [
-            dataclasses.replace(d, severity=Severity.ERROR)
-            if d.severity is Severity.WARNING
-            else d
+            dataclasses.replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
             for d in kept
         ]
     return sorted(kept, key=sort_key)
