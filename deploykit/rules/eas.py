@@ -7,7 +7,6 @@ this module declares them all, which is what ``deploykit rules`` relies on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from deploykit import pointer as jp
@@ -111,66 +110,93 @@ def _owners(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     metadata = data.get("metadata")
     if isinstance(metadata, dict):
         owners["/metadata"] = metadata
-        if isinstance(metadata.get("rpc"), dict):
-            owners["/metadata/rpc"] = metadata["rpc"]
+        rpc = metadata.get("rpc")
+        if isinstance(rpc, dict):
+            owners["/metadata/rpc"] = rpc
     return owners
 
 
-def _required(owners: dict[str, dict[str, Any]]) -> Iterator[Diagnostic]:
+# The helpers below run on every file: they return lists (cheaper than generators) and build
+# messages only for a finding.
+
+
+def _required(owners: dict[str, dict[str, Any]]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
     for owner, key in REQUIRED:
         node = owners.get(owner)
         if node is not None and key not in node:
-            yield MISSING(
-                owner,
-                f"{field_path(owner)} is missing the required key `{key}`",
-                suggestion=f"add `{key}` to {field_path(owner)}",
+            found.append(
+                MISSING(
+                    owner,
+                    f"{field_path(owner)} is missing the required key `{key}`",
+                    suggestion=f"add `{key}` to {field_path(owner)}",
+                )
             )
+    return found
 
 
-def _legacy(owners: dict[str, dict[str, Any]]) -> Iterator[Diagnostic]:
+def _legacy(owners: dict[str, dict[str, Any]]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
     if "name" in owners[""]:
-        yield LEGACY_KEY(
-            "/name",
-            "top-level `name` is the older form; current EAS docs use `metadata.name` "
-            "(EAS accepts both)",
-            suggestion="move it to metadata.name",
-            anchor="key",
-            severity=Severity.INFO,
+        found.append(
+            LEGACY_KEY(
+                "/name",
+                "top-level `name` is the older form; current EAS docs use `metadata.name` "
+                "(EAS accepts both)",
+                suggestion="move it to metadata.name",
+                anchor="key",
+                severity=Severity.INFO,
+            )
         )
     for owner, node in owners.items():
         known = LEGACY_KEYS[owner]
+        if known.keys().isdisjoint(node):
+            continue  # the common case, decided without a Python loop over the keys
         for key in node:
             if key not in known:
                 continue
-            yield LEGACY_KEY(
-                jp.child(owner, key),
-                f"`{key}` in {field_path(owner) if owner else 'the service'} is not in the "
-                f"current EAS documentation (seen in {known[key]}); accepted, but deploykit "
-                "cannot check its effect",
-                suggestion="keep it only if your deployment relies on it",
-                anchor="key",
+            found.append(
+                LEGACY_KEY(
+                    jp.child(owner, key),
+                    f"`{key}` in {field_path(owner) if owner else 'the service'} is not in the "
+                    f"current EAS documentation (seen in {known[key]}); accepted, but deploykit "
+                    "cannot check its effect",
+                    suggestion="keep it only if your deployment relies on it",
+                    anchor="key",
+                )
             )
+    return found
 
 
-def _key_forms(owners: dict[str, dict[str, Any]]) -> Iterator[Diagnostic]:
+def _key_forms(owners: dict[str, dict[str, Any]]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
     for owner, key in STRING_BOOLEANS:
-        value = owners.get(owner, {}).get(key)
+        node = owners.get(owner)
+        value = node.get(key) if node is not None else None
         if isinstance(value, str):
             at = jp.child(owner, key)
-            yield STRING_BOOLEAN(
-                at,
-                f"{field_path(at)} is the string \"{value}\"; EAS documents a boolean",
-                suggestion=f"write {value} without quotes",
+            found.append(
+                STRING_BOOLEAN(
+                    at,
+                    f'{field_path(at)} is the string "{value}"; EAS documents a boolean',
+                    suggestion=f"write {value} without quotes",
+                )
             )
-    metadata, nested = owners.get("/metadata", {}), owners.get("/metadata/rpc", {})
+    nested = owners.get("/metadata/rpc")
+    if not nested:
+        return found
+    metadata = owners["/metadata"]  # an rpc owner is always inside metadata (`_owners`)
     for key in nested:
         dotted = f"rpc.{key}"
         if dotted in metadata:
             at = jp.join("metadata", dotted)
-            yield DOTTED_AND_NESTED(
-                at,
-                f"{field_path(at)} and metadata.rpc.{key} are both set; EAS does not document "
-                "which one wins",
-                suggestion=f"keep only metadata.rpc.{key}",
-                anchor="key",
+            found.append(
+                DOTTED_AND_NESTED(
+                    at,
+                    f"{field_path(at)} and metadata.rpc.{key} are both set; EAS does not "
+                    "document which one wins",
+                    suggestion=f"keep only metadata.rpc.{key}",
+                    anchor="key",
+                )
             )
+    return found

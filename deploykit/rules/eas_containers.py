@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from deploykit import facts
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.models.eas import EasService
-from deploykit.models.eas_containers import Container, Probe
+from deploykit.models.eas_containers import Container, EnvVar, Prepare, Probe
 from deploykit.rules.registry import Rule, rule
 from deploykit.rules.shape import field_path, redact_userinfo, was_given
 
 RESERVED_PORTS = facts.EAS_RESERVED_PORTS
 SUGGESTED_PORT = facts.EAS_SUGGESTED_PORT
 TCP_PORTS = range(1, 65536)
+# Suggestions, built once: `_port` runs for every container and probe.
+_LISTEN_ELSEWHERE = f"listen on another port, e.g. {SUGGESTED_PORT}"
+_PROBE_YOUR_PORT = "probe the port your server listens on, not the engine's"
 
 # reference/eas.md §1.11: a probe is one of these kinds (Kubernetes probe handlers).
 PROBE_KINDS = ("http_get", "tcp_socket", "exec")
@@ -39,6 +41,8 @@ PROBE_MINIMUMS = {
 # python app.py" is not supported, use `script`). Text in quotes is an argument, not syntax.
 _QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
 _SHELL_SYNTAX = re.compile(r"&&|\|\||[;|<>`]|\$\(")
+# Every operator above contains one of these: a command with none of them needs no parsing.
+_SHELL_CHARACTER = re.compile(r"[&|;<>`$]")
 
 RESERVED_PORT = rule(
     "EAS101", Severity.ERROR, "eas", "container port is reserved by the EAS engine (8080, 9090)",
@@ -109,95 +113,124 @@ DUPLICATE_ENV = rule(
 )
 
 
-def check_containers(service: EasService, data: dict[str, Any]) -> Iterator[Diagnostic]:
+def check_containers(service: EasService, data: dict[str, Any]) -> list[Diagnostic]:
     """Every EAS1xx finding about the service's containers (``data``: the input, see
     ``was_given``)."""
-    for index, container in enumerate(service.containers or []):
+    # Runs on every file: each check appends to `found` (cheaper than nested generators), and
+    # builds pointers and messages only once it has a finding.
+    found: list[Diagnostic] = []
+    if not service.containers:
+        return found
+    raws = data["containers"]
+    for index, container in enumerate(service.containers):
         at = f"/containers/{index}"
-        raw = data["containers"][index]
-        yield from _image(container, raw, at)
-        yield from _port(
-            container.port,
-            f"{at}/port",
-            RESERVED_PORT,
-            f"listen on another port, e.g. {SUGGESTED_PORT}",
-        )
-        yield from _command(container, raw, at)
-        yield from _prepare(container, at)
-        yield from _env(container, at)
+        raw = raws[index]
+        _image(found, container, raw, at)
+        _port(found, container.port, at, RESERVED_PORT, _LISTEN_ELSEWHERE)
+        _command(found, container, raw, at)
+        if container.prepare is not None:
+            _prepare(found, container.prepare, at)
+        if container.env:
+            _env(found, container.env, at)
         for key, probe in container.probes().items():
-            yield from _probe(probe, container.port, f"{at}/{key}")
+            _probe(found, probe, container.port, f"{at}/{key}")
+    return found
 
 
-def _image(container: Container, raw: Any, at: str) -> Iterator[Diagnostic]:
+def _image(found: list[Diagnostic], container: Container, raw: Any, at: str) -> None:
     if not container.image and not was_given(raw, "image"):
-        yield NO_IMAGE(
-            at,
-            f"{field_path(at)} has no `image`",
-            suggestion="set `image`, e.g. registry-vpc.cn-shanghai.aliyuncs.com/<ns>/<repo>:<tag>",
+        found.append(
+            NO_IMAGE(
+                at,
+                f"{field_path(at)} has no `image`",
+                suggestion="set `image`, e.g. "
+                "registry-vpc.cn-shanghai.aliyuncs.com/<ns>/<repo>:<tag>",
+            )
         )
 
 
-def _port(port: int | None, at: str, reserved: Rule, fix: str) -> Iterator[Diagnostic]:
+def _port(found: list[Diagnostic], port: int | None, owner: str, reserved: Rule, fix: str) -> None:
+    """``owner``: the pointer of the object whose ``port`` this is."""
     if port is None:
         return
     if port not in TCP_PORTS:
-        yield PORT_RANGE(
-            at,
-            f"{field_path(at)} {port} is not a TCP port",
-            suggestion=f"use a port between 1 and 65535, e.g. {SUGGESTED_PORT}",
+        at = f"{owner}/port"
+        found.append(
+            PORT_RANGE(
+                at,
+                f"{field_path(at)} {port} is not a TCP port",
+                suggestion=f"use a port between 1 and 65535, e.g. {SUGGESTED_PORT}",
+            )
         )
     elif port in RESERVED_PORTS:
-        yield reserved(at, f"{field_path(at)} {port} is reserved by the EAS engine", suggestion=fix)
+        at = f"{owner}/port"
+        found.append(
+            reserved(at, f"{field_path(at)} {port} is reserved by the EAS engine", suggestion=fix)
+        )
 
 
-def _command(container: Container, raw: Any, at: str) -> Iterator[Diagnostic]:
-    if not was_given(raw, "command") and not was_given(raw, "script"):
-        yield NO_COMMAND(
-            at,
-            f"{field_path(at)} has neither `command` nor `script`; EAS needs one to start it",
-            suggestion="add `command` for one command, or `script` for a shell script",
+def _command(found: list[Diagnostic], container: Container, raw: Any, at: str) -> None:
+    command = container.command
+    # A non-empty string in the model was given in the input: only ask the input otherwise.
+    if (
+        not command
+        and not container.script
+        and not was_given(raw, "command")
+        and not was_given(raw, "script")
+    ):
+        found.append(
+            NO_COMMAND(
+                at,
+                f"{field_path(at)} has neither `command` nor `script`; EAS needs one to start it",
+                suggestion="add `command` for one command, or `script` for a shell script",
+            )
         )
-    elif container.command is not None and container.script is not None:
-        yield COMMAND_AND_SCRIPT(
-            f"{at}/script",
-            f"{field_path(at)} sets both `command` and `script`; the docs ask for one of them",
-            suggestion="keep only one: `script` if it needs a shell, else `command`",
+    elif command is not None and container.script is not None:
+        found.append(
+            COMMAND_AND_SCRIPT(
+                f"{at}/script",
+                f"{field_path(at)} sets both `command` and `script`; the docs ask for one of them",
+                suggestion="keep only one: `script` if it needs a shell, else `command`",
+            )
         )
-    syntax = _shell_syntax(container.command) if container.command is not None else None
+    syntax = _shell_syntax(command) if command is not None else None
     if syntax is not None:
         where = f"{at}/command"
-        yield SHELL_IN_COMMAND(
-            where,
-            f"{field_path(where)} uses shell syntax (`{syntax}`), but EAS runs `command` as "
-            "a single command without a shell",
-            suggestion="move it to `script`, which runs in a shell (lines separated by \\n or ;)",
+        found.append(
+            SHELL_IN_COMMAND(
+                where,
+                f"{field_path(where)} uses shell syntax (`{syntax}`), but EAS runs `command` as "
+                "a single command without a shell",
+                suggestion="move it to `script`, which runs in a shell "
+                "(lines separated by \\n or ;)",
+            )
         )
 
 
 def _shell_syntax(command: str) -> str | None:
     """The first shell operator outside quotes, e.g. ``&&`` in ``cd /app && python app.py``."""
-    found = _SHELL_SYNTAX.search(_QUOTED.sub("", command))
-    return found.group(0) if found else None
+    if _SHELL_CHARACTER.search(command) is None:
+        return None  # the common case, decided without removing quoted text first
+    match = _SHELL_SYNTAX.search(_QUOTED.sub("", command))
+    return match.group(0) if match else None
 
 
-def _prepare(container: Container, at: str) -> Iterator[Diagnostic]:
-    prepare = container.prepare
-    if prepare is None:
-        return
-    for index, entry in enumerate(prepare.python_requirements or []):
+def _prepare(found: list[Diagnostic], prepare: Prepare, at: str) -> None:
+    for index, entry in enumerate(prepare.python_requirements or ()):
         problem = _requirement_problem(entry)
         if problem is not None:
             where = f"{at}/prepare/pythonRequirements/{index}"
-            yield _bad_requirement(entry, where, problem)
+            found.append(_bad_requirement(entry, where, problem))
     path = prepare.python_requirements_path
     if path is not None and not path.startswith("/"):
         where = f"{at}/prepare/pythonRequirementsPath"
-        yield RELATIVE_REQUIREMENTS_PATH(
-            where,
-            f"{field_path(where)} `{path}` is not absolute; EAS documents only absolute paths "
-            "in the image or a mounted storage",
-            suggestion=f"use an absolute path, e.g. /{path.lstrip('./')}",
+        found.append(
+            RELATIVE_REQUIREMENTS_PATH(
+                where,
+                f"{field_path(where)} `{path}` is not absolute; EAS documents only absolute "
+                "paths in the image or a mounted storage",
+                suggestion=f"use an absolute path, e.g. /{path.lstrip('./')}",
+            )
         )
 
 
@@ -237,78 +270,97 @@ def _bad_requirement(entry: str, where: str, problem: str) -> Diagnostic:
     )
 
 
-def _env(container: Container, at: str) -> Iterator[Diagnostic]:
+def _env(found: list[Diagnostic], env: list[EnvVar], at: str) -> None:
     seen: set[str] = set()
-    for index, variable in enumerate(container.env or []):
-        where = f"{at}/env/{index}"
-        if not variable.name:
-            yield ENV_WITHOUT_NAME(
-                where,
-                f"{field_path(where)} has no `name`",
-                suggestion='write it as {"name": "VAR_NAME", "value": "..."}',
+    for index, variable in enumerate(env):
+        name = variable.name
+        if not name:
+            where = f"{at}/env/{index}"
+            found.append(
+                ENV_WITHOUT_NAME(
+                    where,
+                    f"{field_path(where)} has no `name`",
+                    suggestion='write it as {"name": "VAR_NAME", "value": "..."}',
+                )
             )
-        elif variable.name in seen:
-            yield DUPLICATE_ENV(
-                f"{where}/name",
-                f"{field_path(where)} sets `{variable.name}` again",
-                suggestion="keep one entry per variable",
+        elif name in seen:
+            where = f"{at}/env/{index}"
+            found.append(
+                DUPLICATE_ENV(
+                    f"{where}/name",
+                    f"{field_path(where)} sets `{name}` again",
+                    suggestion="keep one entry per variable",
+                )
             )
         else:
-            seen.add(variable.name)
+            seen.add(name)
 
 
-def _probe(probe: Probe, container_port: int | None, at: str) -> Iterator[Diagnostic]:
-    kinds = [kind for kind in PROBE_KINDS if getattr(probe, kind) is not None]
-    if len(kinds) != 1:
-        found = ", ".join(f"`{k}`" for k in kinds) or "none"
-        yield PROBE_KIND(
-            at,
-            f"{field_path(at)} must set exactly one of http_get, tcp_socket, exec (found {found})",
-            suggestion='e.g. "http_get": {"path": "/health", "port": 8000}',
+def _probe(found: list[Diagnostic], probe: Probe, container_port: int | None, at: str) -> None:
+    http_get, tcp_socket = probe.http_get, probe.tcp_socket
+    # Counted without building a list: the list of kinds is only needed for the message.
+    if (http_get is not None) + (tcp_socket is not None) + (probe.exec is not None) != 1:
+        kinds = [kind for kind in PROBE_KINDS if getattr(probe, kind) is not None]
+        shown = ", ".join(f"`{k}`" for k in kinds) or "none"
+        found.append(
+            PROBE_KIND(
+                at,
+                f"{field_path(at)} must set exactly one of http_get, tcp_socket, exec "
+                f"(found {shown})",
+                suggestion='e.g. "http_get": {"path": "/health", "port": 8000}',
+            )
         )
     for setting, minimum in PROBE_MINIMUMS.items():
         value = getattr(probe, setting)
         if value is not None and value < minimum:
             where = f"{at}/{setting}"
-            yield PROBE_SETTING(
-                where,
-                f"{field_path(where)} is {value}; it must be at least {minimum}",
-                suggestion=f"set it to {minimum} or more",
+            found.append(
+                PROBE_SETTING(
+                    where,
+                    f"{field_path(where)} is {value}; it must be at least {minimum}",
+                    suggestion=f"set it to {minimum} or more",
+                )
             )
     timeout, period = probe.timeout_seconds, probe.period_seconds
     if timeout is not None and period is not None and timeout > period:
         where = f"{at}/timeout_seconds"
-        yield PROBE_TIMEOUT(
-            where,
-            f"{field_path(where)} {timeout} is above period_seconds {period}: "
-            "a slow check overlaps the next one",
-            suggestion="make timeout_seconds at most period_seconds",
+        found.append(
+            PROBE_TIMEOUT(
+                where,
+                f"{field_path(where)} {timeout} is above period_seconds {period}: "
+                "a slow check overlaps the next one",
+                suggestion="make timeout_seconds at most period_seconds",
+            )
         )
-    if probe.http_get is not None:
-        yield from _probe_port(probe.http_get.port, container_port, f"{at}/http_get")
-        path = probe.http_get.path
+    if http_get is not None:
+        _probe_port(found, http_get.port, container_port, f"{at}/http_get")
+        path = http_get.path
         if path is not None and not path.startswith("/"):
             where = f"{at}/http_get/path"
-            yield PROBE_PATH(
-                where,
-                f"{field_path(where)} `{path}` must start with `/`",
-                suggestion=f"write /{path}",
+            found.append(
+                PROBE_PATH(
+                    where,
+                    f"{field_path(where)} `{path}` must start with `/`",
+                    suggestion=f"write /{path}",
+                )
             )
-    if probe.tcp_socket is not None:
-        yield from _probe_port(probe.tcp_socket.port, container_port, f"{at}/tcp_socket")
+    if tcp_socket is not None:
+        _probe_port(found, tcp_socket.port, container_port, f"{at}/tcp_socket")
 
 
-def _probe_port(port: int | None, container_port: int | None, at: str) -> Iterator[Diagnostic]:
-    where = f"{at}/port"
-    yield from _port(
-        port, where, RESERVED_PROBE_PORT, "probe the port your server listens on, not the engine's"
-    )
+def _probe_port(
+    found: list[Diagnostic], port: int | None, container_port: int | None, owner: str
+) -> None:
+    _port(found, port, owner, RESERVED_PROBE_PORT, _PROBE_YOUR_PORT)
     if port is None or container_port is None or port == container_port:
         return
     if port in TCP_PORTS and port not in RESERVED_PORTS:  # else reported above
-        yield PROBE_PORT_MISMATCH(
-            where,
-            f"{field_path(where)} {port} is not the container port {container_port}; "
-            "the probe would check a port the server may not listen on",
-            suggestion=f"probe port {container_port}",
+        where = f"{owner}/port"
+        found.append(
+            PROBE_PORT_MISMATCH(
+                where,
+                f"{field_path(where)} {port} is not the container port {container_port}; "
+                "the probe would check a port the server may not listen on",
+                suggestion=f"probe port {container_port}",
+            )
         )

@@ -10,12 +10,10 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.models.eas import EasService, Metadata
+from deploykit.models.eas import Autoscaler, EasService, Metadata
 from deploykit.models.eas_containers import StorageItem
 from deploykit.rules.registry import rule
 from deploykit.rules.shape import field_path, redact_userinfo, was_given
@@ -164,117 +162,145 @@ REGISTRY_NEEDS_VPC = rule(
 )
 
 
-def check_service(service: EasService, data: dict[str, Any]) -> Iterator[Diagnostic]:
+def check_service(service: EasService, data: dict[str, Any]) -> list[Diagnostic]:
     """Every EAS2xx finding about one service (``data``: the input, see ``was_given``)."""
-    yield from _name(service, data)
+    # Runs on every file: each check appends to `found` (cheaper than nested generators), and
+    # builds pointers and messages only once it has a finding.
+    found: list[Diagnostic] = []
+    _name(found, service, data)
     if service.metadata is not None:
-        yield from _metadata(service.metadata)
-    yield from _docker_auth(service)
-    yield from _images(service)
-    yield from _storage(service.storage or [], data)
-    yield from _processor(service, data)
-    yield from _autoscaler(service)
-    yield from _placement(service)
+        _metadata(found, service.metadata)
+    if service.docker_auth is not None:
+        _docker_auth(found, service.docker_auth.get_secret_value())
+    _images(found, service)
+    if service.storage:
+        _storage(found, service.storage, data)
+    _processor(found, service, data)
+    if service.autoscaler is not None:
+        _autoscaler(found, service.autoscaler)
+    _placement(found, service)
     for index, nlb in enumerate(service.networking.nlb or [] if service.networking else []):
         if nlb.listener_port in NLB_RESERVED_PORTS:
             at = f"/networking/nlb/{index}/listener_port"
-            yield NLB_PORT(
-                at,
-                f"{field_path(at)} {nlb.listener_port} cannot be used for an NLB listener",
-                suggestion="listen on another port, e.g. 8000",
+            found.append(
+                NLB_PORT(
+                    at,
+                    f"{field_path(at)} {nlb.listener_port} cannot be used for an NLB listener",
+                    suggestion="listen on another port, e.g. 8000",
+                )
             )
+    return found
 
 
 # --- name and metadata -------------------------------------------------------------------
 
 
-def _name(service: EasService, data: dict[str, Any]) -> Iterator[Diagnostic]:
+def _name(found: list[Diagnostic], service: EasService, data: dict[str, Any]) -> None:
     name = service.service_name()
     if not name and not was_given(data, "name") and not was_given(data.get("metadata"), "name"):
-        yield NO_NAME(
-            "/metadata" if service.metadata is not None else "",
-            "the service has no name; CreateService refuses it (\"Service name is empty\")",
-            suggestion='set "metadata": {"name": "my_service", ...}',
+        found.append(
+            NO_NAME(
+                "/metadata" if service.metadata is not None else "",
+                'the service has no name; CreateService refuses it ("Service name is empty")',
+                suggestion='set "metadata": {"name": "my_service", ...}',
+            )
         )
         return
     if not name:
         return  # given, but not a string: a type error says so
-    top, in_metadata = service.name, service.metadata.name if service.metadata else None
-    if top and in_metadata and top != in_metadata:
-        yield NAME_CONFLICT(
-            "/name",
-            f"top-level `name` `{top}` and metadata.name `{in_metadata}` differ; which one EAS "
-            "uses is undocumented (the old PAI SDK takes the top-level one)",
-            suggestion="keep only metadata.name",
-        )
+    top = service.name
+    if top:  # rare: the older top-level form (reference/eas.md §1.10)
+        in_metadata = service.metadata.name if service.metadata else None
+        if in_metadata and top != in_metadata:
+            found.append(
+                NAME_CONFLICT(
+                    "/name",
+                    f"top-level `name` `{top}` and metadata.name `{in_metadata}` differ; which "
+                    "one EAS uses is undocumented (the old PAI SDK takes the top-level one)",
+                    suggestion="keep only metadata.name",
+                )
+            )
     if NAME_PATTERN.match(name):
         return
     at = "/metadata/name" if service.metadata is not None and service.metadata.name else "/name"
     fixed = re.sub(r"[^a-z0-9_]", "_", name.lower())[:63]
     why = "a hyphen is not allowed" if "-" in name else "3-63 lowercase letters, digits, `_`"
-    yield NAME_FORMAT(
-        at,
-        f"{field_path(at)} `{name}` does not follow the EAS naming rule ({why}); the rule "
-        "comes from Alibaba's PAI-RAG docs and aiops skill, the official docs do not state one",
-        suggestion=f"use e.g. `{fixed}`" if len(fixed) >= 3 else "use 3-63 of a-z, 0-9, _",
+    found.append(
+        NAME_FORMAT(
+            at,
+            f"{field_path(at)} `{name}` does not follow the EAS naming rule ({why}); the rule "
+            "comes from Alibaba's PAI-RAG docs and aiops skill, the official docs do not "
+            "state one",
+            suggestion=f"use e.g. `{fixed}`" if len(fixed) >= 3 else "use 3-63 of a-z, 0-9, _",
+        )
     )
 
 
-def _metadata(metadata: Metadata) -> Iterator[Diagnostic]:
+def _metadata(found: list[Diagnostic], metadata: Metadata) -> None:
     for key in ("instance", "cpu", "memory", "gpu"):
         value = getattr(metadata, key)
         if value is not None and value < 0:
             at = f"/metadata/{key}"
             message = f"{field_path(at)} is {value}; it cannot be negative"
-            yield NEGATIVE_RESOURCE(at, message, suggestion="use 0 or more")
+            found.append(NEGATIVE_RESOURCE(at, message, suggestion="use 0 or more"))
     memory = metadata.memory
     if memory is not None and 0 < memory < MEMORY_FLOOR_MB:
-        yield MEMORY_UNIT(
-            "/metadata/memory",
-            f"metadata.memory {memory} is in MB, so this is {memory} MB; did you mean {memory} GB?",
-            suggestion=f"write {memory * 1024} for {memory} GB",
+        found.append(
+            MEMORY_UNIT(
+                "/metadata/memory",
+                f"metadata.memory {memory} is in MB, so this is {memory} MB; "
+                f"did you mean {memory} GB?",
+                suggestion=f"write {memory * 1024} for {memory} GB",
+            )
         )
     if metadata.gpu_memory is not None and metadata.gpu is not None and metadata.gpu >= 1:
-        yield GPU_MEMORY_IGNORED(
-            "/metadata/gpu_memory",
-            "metadata.gpu_memory has no effect when metadata.gpu is 1 or more (whole cards)",
-            suggestion="drop gpu_memory, or drop gpu to share a card by GPU memory",
+        found.append(
+            GPU_MEMORY_IGNORED(
+                "/metadata/gpu_memory",
+                "metadata.gpu_memory has no effect when metadata.gpu is 1 or more (whole cards)",
+                suggestion="drop gpu_memory, or drop gpu to share a card by GPU memory",
+            )
         )
-    if metadata.qos is not None and metadata.qos not in QOS_VALUES:
-        yield QOS_VALUE(
-            "/metadata/qos",
-            f"metadata.qos `{metadata.qos}` is not a documented value (empty or BestEffort)",
-            suggestion='use "BestEffort" for CPU sharing, or leave qos out',
+    qos = metadata.qos
+    if qos is not None and qos not in QOS_VALUES:
+        found.append(
+            QOS_VALUE(
+                "/metadata/qos",
+                f"metadata.qos `{qos}` is not a documented value (empty or BestEffort)",
+                suggestion='use "BestEffort" for CPU sharing, or leave qos out',
+            )
         )
-    if metadata.cuda is not None and metadata.cuda not in CUDA_VERSIONS:
-        yield CUDA_VERSION(
-            "/metadata/cuda",
-            f"metadata.cuda `{metadata.cuda}` is not one of the documented versions "
-            f"({', '.join(sorted(CUDA_VERSIONS))})",
-            suggestion="use a documented version, or check the current EAS documentation",
+    cuda = metadata.cuda
+    if cuda is not None and cuda not in CUDA_VERSIONS:
+        found.append(
+            CUDA_VERSION(
+                "/metadata/cuda",
+                f"metadata.cuda `{cuda}` is not one of the documented versions "
+                f"({', '.join(sorted(CUDA_VERSIONS))})",
+                suggestion="use a documented version, or check the current EAS documentation",
+            )
         )
 
 
 # --- images and registry auth ------------------------------------------------------------
 
 
-def _docker_auth(service: EasService) -> Iterator[Diagnostic]:
+def _docker_auth(found: list[Diagnostic], raw: str) -> None:
     """Never echo the value or what it decodes to: only say what is wrong with it."""
-    if service.docker_auth is None:
-        return
-    raw = service.docker_auth.get_secret_value()
     fix = 'set it to the output of: echo -n "username:password" | base64'
     if "*" in raw:
-        yield DOCKER_AUTH(
-            "/dockerAuth",
-            "dockerAuth looks masked (it contains `*`), as copied from documentation",
-            suggestion=fix,
-            severity=Severity.WARNING,
+        found.append(
+            DOCKER_AUTH(
+                "/dockerAuth",
+                "dockerAuth looks masked (it contains `*`), as copied from documentation",
+                suggestion=fix,
+                severity=Severity.WARNING,
+            )
         )
         return
     problem = _docker_auth_problem(raw)
     if problem is not None:
-        yield DOCKER_AUTH("/dockerAuth", f"dockerAuth {problem}", suggestion=fix)
+        found.append(DOCKER_AUTH("/dockerAuth", f"dockerAuth {problem}", suggestion=fix))
 
 
 def _docker_auth_problem(raw: str) -> str | None:
@@ -290,80 +316,88 @@ def _docker_auth_problem(raw: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _ImageRef:
-    pointer: str
-    image: str
+def _images(found: list[Diagnostic], service: EasService) -> None:
+    # The addresses seeds/004 asks for are the common case: decided here, before a pointer
+    # is built for the image.
+    for index, container in enumerate(service.containers or ()):
+        image = container.image
+        if image and not _reachable_with_no_setup(image):
+            _image(found, service, f"/containers/{index}/image", image)
+    for index, item in enumerate(service.storage or ()):
+        image = item.image.image if item.image is not None else None
+        if image and not _reachable_with_no_setup(image):
+            _image(found, service, f"/storage/{index}/image/image", image)
 
 
-def _images(service: EasService) -> Iterator[Diagnostic]:
-    refs = [
-        _ImageRef(f"/containers/{i}/image", c.image)
-        for i, c in enumerate(service.containers or [])
-        if c.image
-    ]
-    refs += [
-        _ImageRef(f"/storage/{i}/image/image", s.image.image)
-        for i, s in enumerate(service.storage or [])
-        if s.image is not None and s.image.image
-    ]
+def _reachable_with_no_setup(image: str) -> bool:
+    if image.startswith(EAS_REACHABLE_REGISTRY_PREFIXES) and "/" in image:
+        # The host is then the lowercase prefix and more: registry_host, without its copies.
+        return True
+    return registry_host(image).startswith(EAS_REACHABLE_REGISTRY_PREFIXES)
+
+
+def _image(found: list[Diagnostic], service: EasService, pointer: str, image: str) -> None:
+    """An image not on an address EAS reaches with no setup (``_images`` decided that)."""
+    host = registry_host(image)
+    where = field_path(pointer)
     networking = service.cloud.networking if service.cloud is not None else None
     has_vpc = networking is not None and bool(networking.vpc_id or networking.vswitch_id)
-    for ref in refs:
-        yield from _image(ref, has_auth=service.docker_auth is not None, has_vpc=has_vpc)
-
-
-def _image(ref: _ImageRef, *, has_auth: bool, has_vpc: bool) -> Iterator[Diagnostic]:
-    host = registry_host(ref.image)
-    if host.startswith(EAS_REACHABLE_REGISTRY_PREFIXES):
-        return  # the addresses seeds/004 asks for: the common case, decided first
-    where = field_path(ref.pointer)
     if host.endswith(ENTERPRISE_REGISTRY_SUFFIX) and "-registry-vpc." in host:
         if not has_vpc:
-            yield REGISTRY_NEEDS_VPC(
-                ref.pointer,
-                f"{where} is in a Container Registry Enterprise Edition instance ({host}), "
-                "which EAS reaches only once it is connected to that instance's VPC",
-                suggestion="set cloud.networking vpc_id, vswitch_id and security_group_id "
-                "to a VPC the registry is bound to",
+            found.append(
+                REGISTRY_NEEDS_VPC(
+                    pointer,
+                    f"{where} is in a Container Registry Enterprise Edition instance ({host}), "
+                    "which EAS reaches only once it is connected to that instance's VPC",
+                    suggestion="set cloud.networking vpc_id, vswitch_id and security_group_id "
+                    "to a VPC the registry is bound to",
+                )
             )
         return
     if host in INTERNET_REGISTRIES:
-        yield PUBLIC_IMAGE(
-            ref.pointer,
-            f"{where} `{redact_userinfo(ref.image)}` is on {host}, an internet registry; EAS has "
-            "no internet access by default, so it cannot pull it",
-            suggestion="push it to Container Registry and use the VPC address "
-            "registry-vpc.<region>.aliyuncs.com/..., or enable internet access for EAS",
+        found.append(
+            PUBLIC_IMAGE(
+                pointer,
+                f"{where} `{redact_userinfo(image)}` is on {host}, an internet registry; EAS "
+                "has no internet access by default, so it cannot pull it",
+                suggestion="push it to Container Registry and use the VPC address "
+                "registry-vpc.<region>.aliyuncs.com/..., or enable internet access for EAS",
+            )
         )
         return
     for public, vpc in ACR_PUBLIC_TO_VPC:
         if public.match(host):
             vpc_host = public.sub(vpc, host)
-            yield PUBLIC_IMAGE(
-                ref.pointer,
-                f"{where} uses the public-network address {host}; EAS has no internet access "
-                "by default and pulls Container Registry images over the VPC",
-                suggestion=f"use the VPC address: {ref.image.replace(host, vpc_host, 1)}",
+            found.append(
+                PUBLIC_IMAGE(
+                    pointer,
+                    f"{where} uses the public-network address {host}; EAS has no internet "
+                    "access by default and pulls Container Registry images over the VPC",
+                    suggestion=f"use the VPC address: {image.replace(host, vpc_host, 1)}",
+                )
             )
             return
     if host.endswith(ALIBABA_REGISTRY_SUFFIX):
         return
-    if not has_auth:
-        yield PRIVATE_IMAGE_NO_AUTH(
-            ref.pointer,
-            f"{where} is on the self-managed registry {host} and there is no dockerAuth; EAS "
-            "can pull it only if the registry allows anonymous pulls from EAS's VPC",
-            suggestion='add "dockerAuth": base64 of username:password, and connect EAS to '
-            "the registry's VPC",
+    if service.docker_auth is None:
+        found.append(
+            PRIVATE_IMAGE_NO_AUTH(
+                pointer,
+                f"{where} is on the self-managed registry {host} and there is no dockerAuth; "
+                "EAS can pull it only if the registry allows anonymous pulls from EAS's VPC",
+                suggestion='add "dockerAuth": base64 of username:password, and connect EAS to '
+                "the registry's VPC",
+            )
         )
     elif not has_vpc:
-        yield REGISTRY_NEEDS_VPC(
-            ref.pointer,
-            f"{where} is on the self-managed registry {host}; EAS has no internet access, so "
-            "it reaches the registry only once it is connected to the registry's VPC",
-            suggestion="set cloud.networking vpc_id, vswitch_id and security_group_id, or "
-            "enable internet access for EAS if the registry is public",
+        found.append(
+            REGISTRY_NEEDS_VPC(
+                pointer,
+                f"{where} is on the self-managed registry {host}; EAS has no internet access, "
+                "so it reaches the registry only once it is connected to the registry's VPC",
+                suggestion="set cloud.networking vpc_id, vswitch_id and security_group_id, or "
+                "enable internet access for EAS if the registry is public",
+            )
         )
 
 
@@ -378,58 +412,70 @@ def registry_host(image: str) -> str:
 # --- storage -----------------------------------------------------------------------------
 
 
-def _storage(items: list[StorageItem], data: dict[str, Any]) -> Iterator[Diagnostic]:
+def _storage(found: list[Diagnostic], items: list[StorageItem], data: dict[str, Any]) -> None:
     mounted: dict[str, int] = {}
     for index, item in enumerate(items):
         at = f"/storage/{index}"
         sources = item.sources()
         if len(sources) != 1:
-            found = ", ".join(f"`{s}`" for s in sources) or "none"
-            yield STORAGE_SOURCE(
-                at,
-                f"{field_path(at)} must have exactly one source (oss, nfs, dataset, git, code, "
-                f"image, empty_dir); found {found}",
-                suggestion="split it into one storage item per source",
+            shown = ", ".join(f"`{s}`" for s in sources) or "none"
+            found.append(
+                STORAGE_SOURCE(
+                    at,
+                    f"{field_path(at)} must have exactly one source (oss, nfs, dataset, git, "
+                    f"code, image, empty_dir); found {shown}",
+                    suggestion="split it into one storage item per source",
+                )
             )
         if item.mount_path is not None or not was_given(data["storage"][index], "mount_path"):
-            yield from _mount_path(item, at, mounted, index)
-        if item.git is not None and item.git.repo and not item.git.repo.startswith("https://"):
+            _mount_path(found, item, at, mounted, index)
+        git = item.git
+        if git is not None and git.repo and not git.repo.startswith("https://"):
             where = f"{at}/git/repo"
-            yield GIT_NOT_HTTPS(
-                where,
-                f"{field_path(where)} `{redact_userinfo(item.git.repo)}` is not https; EAS "
-                "clones over HTTPS only",
-                suggestion="use the https:// clone URL, with username and password for a "
-                "private repository",
+            found.append(
+                GIT_NOT_HTTPS(
+                    where,
+                    f"{field_path(where)} `{redact_userinfo(git.repo)}` is not https; EAS "
+                    "clones over HTTPS only",
+                    suggestion="use the https:// clone URL, with username and password for a "
+                    "private repository",
+                )
             )
-        if item.oss is not None and item.oss.path and not item.oss.path.startswith("oss://"):
+        oss = item.oss
+        if oss is not None and oss.path and not oss.path.startswith("oss://"):
             where = f"{at}/oss/path"
-            yield OSS_PATH(
-                where,
-                f"{field_path(where)} `{item.oss.path}` is not an oss:// URL",
-                suggestion="write it as oss://<bucket>/<path>/",
+            found.append(
+                OSS_PATH(
+                    where,
+                    f"{field_path(where)} `{oss.path}` is not an oss:// URL",
+                    suggestion="write it as oss://<bucket>/<path>/",
+                )
             )
 
 
 def _mount_path(
-    item: StorageItem, at: str, mounted: dict[str, int], index: int
-) -> Iterator[Diagnostic]:
+    found: list[Diagnostic], item: StorageItem, at: str, mounted: dict[str, int], index: int
+) -> None:
     path = item.mount_path
     if not path or not path.startswith("/"):
         shown = f" `{path}`" if path else ""
-        yield MOUNT_PATH(
-            f"{at}/mount_path" if path else at,
-            f"{field_path(at)} mount_path{shown} must be an absolute path in the container",
-            suggestion="e.g. \"mount_path\": \"/mnt/data\"",
+        found.append(
+            MOUNT_PATH(
+                f"{at}/mount_path" if path else at,
+                f"{field_path(at)} mount_path{shown} must be an absolute path in the container",
+                suggestion='e.g. "mount_path": "/mnt/data"',
+            )
         )
         return
     key = path.rstrip("/") or "/"
     if key in mounted:
         where = f"{at}/mount_path"
-        yield DUPLICATE_MOUNT(
-            where,
-            f"{field_path(where)} `{path}` is also mounted by storage[{mounted[key]}]",
-            suggestion="give each storage item its own mount_path",
+        found.append(
+            DUPLICATE_MOUNT(
+                where,
+                f"{field_path(where)} `{path}` is also mounted by storage[{mounted[key]}]",
+                suggestion="give each storage item its own mount_path",
+            )
         )
     else:
         mounted[key] = index
@@ -438,44 +484,55 @@ def _mount_path(
 # --- processor, autoscaler, placement ----------------------------------------------------
 
 
-def _processor(service: EasService, data: dict[str, Any]) -> Iterator[Diagnostic]:
-    if not any(was_given(data, key) for key in ("containers", "processor", "processor_path")):
-        yield NOTHING_TO_RUN(
-            "",
-            "the service has neither `containers` (custom image) nor `processor`/"
-            "`processor_path` (processor service), so EAS has nothing to run",
-            suggestion="add a containers[] entry with image, command and port",
+def _processor(found: list[Diagnostic], service: EasService, data: dict[str, Any]) -> None:
+    if not (
+        was_given(data, "containers")
+        or was_given(data, "processor")
+        or was_given(data, "processor_path")
+    ):
+        found.append(
+            NOTHING_TO_RUN(
+                "",
+                "the service has neither `containers` (custom image) nor `processor`/"
+                "`processor_path` (processor service), so EAS has nothing to run",
+                suggestion="add a containers[] entry with image, command and port",
+            )
         )
     required = PROCESSOR_REQUIRES.get(service.processor_type or "")
     if required is not None and not getattr(service, required):
-        yield PROCESSOR_KEY(
-            "/processor_type",
-            f"processor_type `{service.processor_type}` needs `{required}`",
-            suggestion=f"set `{required}`, e.g. "
-            + ("com.aliyun.TestProcessor" if required == "processor_mainclass" else "app.py"),
+        found.append(
+            PROCESSOR_KEY(
+                "/processor_type",
+                f"processor_type `{service.processor_type}` needs `{required}`",
+                suggestion=f"set `{required}`, e.g. "
+                + ("com.aliyun.TestProcessor" if required == "processor_mainclass" else "app.py"),
+            )
         )
     if service.processor and not service.model_path:
-        yield PROCESSOR_NO_MODEL(
-            "/processor",
-            f"processor `{service.processor}` is set but model_path is not; the docs require "
-            "model_path for processor services",
-            suggestion='set "model_path": "oss://<bucket>/<dir>/"',
+        found.append(
+            PROCESSOR_NO_MODEL(
+                "/processor",
+                f"processor `{service.processor}` is set but model_path is not; the docs "
+                "require model_path for processor services",
+                suggestion='set "model_path": "oss://<bucket>/<dir>/"',
+            )
         )
 
 
-def _autoscaler(service: EasService) -> Iterator[Diagnostic]:
-    scaler = service.autoscaler
-    if scaler is None or scaler.min is None or scaler.max is None:
+def _autoscaler(found: list[Diagnostic], scaler: Autoscaler) -> None:
+    if scaler.min is None or scaler.max is None:
         return
     if scaler.max <= scaler.min:
-        yield AUTOSCALER_RANGE(
-            "/autoscaler/max",
-            f"autoscaler.max {scaler.max} must be greater than autoscaler.min {scaler.min}",
-            suggestion=f"set max to at least {scaler.min + 1}",
+        found.append(
+            AUTOSCALER_RANGE(
+                "/autoscaler/max",
+                f"autoscaler.max {scaler.max} must be greater than autoscaler.min {scaler.min}",
+                suggestion=f"set max to at least {scaler.min + 1}",
+            )
         )
 
 
-def _placement(service: EasService) -> Iterator[Diagnostic]:
+def _placement(found: list[Diagnostic], service: EasService) -> None:
     """The aiops skill's validator wants exactly one of the two; the official complete example
     sets both with a `dedicated_resource` entry, so only the other combinations warn."""
     computing = service.cloud.computing if service.cloud is not None else None
@@ -483,10 +540,13 @@ def _placement(service: EasService) -> Iterator[Diagnostic]:
         return
     if any(spec.type == "dedicated_resource" for spec in computing.instances or []):
         return
-    yield RESOURCE_AND_CLOUD(
-        "/metadata/resource",
-        "metadata.resource (a dedicated resource group) and cloud.computing (public resource "
-        "group instance types) are both set; Alibaba's aiops skill says to set one of them",
-        suggestion="drop cloud.computing on a dedicated group, or add "
-        '{"type": "dedicated_resource"} to cloud.computing.instances to mix both',
+    found.append(
+        RESOURCE_AND_CLOUD(
+            "/metadata/resource",
+            "metadata.resource (a dedicated resource group) and cloud.computing (public "
+            "resource group instance types) are both set; Alibaba's aiops skill says to set "
+            "one of them",
+            suggestion="drop cloud.computing on a dedicated group, or add "
+            '{"type": "dedicated_resource"} to cloud.computing.instances to mix both',
+        )
     )
