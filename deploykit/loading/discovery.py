@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from deploykit.errors import SpecError
 
@@ -25,10 +24,10 @@ IMAGE_ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz")
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", ".venv", "venv", ".git", ".tox"})
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """One thing to validate. ``path`` is as the user named it (``"-"`` is standard input);
-    an ``image`` is a Dockerfile, a directory holding one, or an image archive."""
+    an ``image`` is a Dockerfile, a directory holding one, or an image archive. (A tuple:
+    made, hashed and compared in C, once per file of a 10,000-file corpus.)"""
 
     path: str
     kind: Literal["spec", "image"]
