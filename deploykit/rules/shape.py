@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import json
 import re
 import types
@@ -92,7 +93,13 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
     ``period_seconds``) is matched by its ASCII part; then difflib's similarity decides
     (``helth_check`` -> ``health_check``, ``contianers`` -> ``containers``).
     """
-    pool = sorted(set(candidates))
+    return _closest(name, frozenset(candidates))
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(name: str, candidates: frozenset[str]) -> str | None:
+    # Cached: difflib is the slowest step of a finding, and a corpus repeats its typos.
+    pool = sorted(candidates)
     folded = {_fold(c): c for c in pool}
     if _fold(name) in folded:
         return folded[_fold(name)]
@@ -385,8 +392,10 @@ def _members(annotation: Any) -> list[Any]:
 
 
 def _build_without_failures(model: type[M], data: Any, first: ValidationError) -> M | None:
-    """Drop every value that failed and validate again, until the rest is a valid model."""
-    pruned = copy.deepcopy(data)
+    """Drop every value that failed and validate again, until the rest is a valid model.
+    The input is never changed: the objects on the way to a dropped value are copied."""
+    pruned = copy.copy(data)
+    copies = {id(pruned)}
     error = first
     for _ in range(_MAX_PRUNE_ROUNDS):
         # Every place is found before anything is removed: a removal must not shift the next.
@@ -394,7 +403,7 @@ def _build_without_failures(model: type[M], data: Any, first: ValidationError) -
         if any(not tokens for tokens in places):
             return None
         for tokens in places:
-            _drop(pruned, tokens)
+            _drop(pruned, tokens, copies)
         try:
             return model.model_validate(pruned)
         except ValidationError as again:
@@ -415,9 +424,22 @@ def _prunable(data: Any, failure: Any) -> list[str | int]:
     return tokens
 
 
-def _drop(data: Any, tokens: list[str | int]) -> None:
-    owner = jp.resolve(data, jp.join(*tokens[:-1]))
-    if isinstance(owner, dict):  # else an enclosing object was removed already
+def _drop(root: Any, tokens: list[str | int], copies: set[int]) -> None:
+    """Remove the value at ``tokens`` from ``root``, first replacing each object or array on
+    the way by a shallow copy (``copies``: the ids of those already copied)."""
+    owner = root
+    for token in tokens[:-1]:
+        try:
+            child = owner[token]
+        except (KeyError, IndexError, TypeError):
+            return  # an enclosing value was removed already
+        if not isinstance(child, (dict, list)):
+            return
+        if id(child) not in copies:
+            child = owner[token] = copy.copy(child)
+            copies.add(id(child))
+        owner = child
+    if isinstance(owner, dict):
         owner.pop(tokens[-1], None)
 
 

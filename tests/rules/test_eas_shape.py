@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.models.eas import EasService
 from deploykit.rules.eas import SHAPE, check
 from deploykit.rules.shape import check_shape, closest, field_path
 
@@ -326,3 +327,25 @@ def test_an_env_value_named_like_a_secret_is_not_echoed() -> None:
     data["containers"][0]["env"][1] = {"name": "WORKERS", "value": 4}
     [plain] = found(data, "EAS002")
     assert plain.message.endswith("not an integer 4")
+
+
+def test_the_partial_model_drops_failed_values_without_touching_the_input() -> None:
+    data = example("seed-health-check.json")
+    container = data["containers"][0]
+    container["port"] = "8000"  # wrong type: dropped from the partial model
+    container["helth_check"] = {"x": 1}  # unknown key: dropped too
+    data["metadata"]["instance"] = "two"
+    before = copy.deepcopy(data)
+    model, diagnostics = check_shape(EasService, data, SHAPE)
+    assert data == before
+    assert {d.pointer for d in diagnostics} >= {
+        "/containers/0/port",
+        "/containers/0/helth_check",
+        "/metadata/instance",
+    }
+    # everything else reached the model: the name, the image, the probe
+    assert model is not None and model.metadata is not None
+    assert model.metadata.instance is None and model.name == "image_test"
+    [built] = model.containers or []
+    assert built.port is None and built.image == container["image"]
+    assert built.health_check is not None
