@@ -98,7 +98,7 @@ def main() -> int:
         return 0
 
     count, out = (QUICK_COUNT, QUICK_OUT) if args.quick else (DEFAULT_COUNT, DEFAULT_OUT)
-    cold_runs, corpus_runs = (7, 1) if args.quick else (21, 3)
+    cold_runs, corpus_runs = (7, 1) if args.quick else (21, 5)
     files = generate(out, count)
     one = _first_clean_file(files)
     deploykit = _script("deploykit")

@@ -40,7 +40,8 @@ LEGACY_EAS_KEYS = frozenset(
 
 def detect_platform(data: Any) -> str:
     """``"eas"``, ``"modelarts"`` or ``"unknown"`` for a parsed spec."""
-    if not isinstance(data, Mapping):
+    # dict first: parsed JSON and YAML are dicts, and an ABC check costs more (every file).
+    if not isinstance(data, dict) and not isinstance(data, Mapping):
         return "unknown"
     keys = set(data)
     claims = [platform for platform, defining in DEFINING_KEYS.items() if defining & keys]
