@@ -56,7 +56,7 @@ def build_app(args: list[str] | None = None) -> typer.Typer:
 
 
 def _group() -> None:
-    """Validate, convert, deploy and probe model services on PAI-EAS and ModelArts."""
+    pass  # the group's help is the app's `help` above
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -321,19 +321,12 @@ def _images(found: list[Diagnostic], service: EasService) -> None:
     # is built for the image.
     for index, container in enumerate(service.containers or ()):
         image = container.image
-        if image and not _reachable_with_no_setup(image):
+        if image and not registry_host(image).startswith(EAS_REACHABLE_REGISTRY_PREFIXES):
             _image(found, service, f"/containers/{index}/image", image)
     for index, item in enumerate(service.storage or ()):
         image = item.image.image if item.image is not None else None
-        if image and not _reachable_with_no_setup(image):
+        if image and not registry_host(image).startswith(EAS_REACHABLE_REGISTRY_PREFIXES):
             _image(found, service, f"/storage/{index}/image/image", image)
-
-
-def _reachable_with_no_setup(image: str) -> bool:
-    if image.startswith(EAS_REACHABLE_REGISTRY_PREFIXES) and "/" in image:
-        # The host is then the lowercase prefix and more: registry_host, without its copies.
-        return True
-    return registry_host(image).startswith(EAS_REACHABLE_REGISTRY_PREFIXES)
 
 
 def _image(found: list[Diagnostic], service: EasService, pointer: str, image: str) -> None:

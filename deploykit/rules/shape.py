@@ -319,28 +319,17 @@ class _Nested:
     value: _Nested | None
 
 
-@dataclass(frozen=True)
-class _Keys:
-    """One model's keys as the input spells them (aliases), and what the keys that can hold
-    objects or lists of their own hold."""
-
-    known: frozenset[str]
-    nested: dict[str, _Nested]
+_KEY_TREES: dict[type[BaseModel], dict[str, _Nested | None]] = {}
 
 
-_KEYS: dict[type[BaseModel], _Keys] = {}
-
-
-def _keys_of(model: type[BaseModel]) -> _Keys:
-    keys = _KEYS.get(model)
-    if keys is None:
-        tree = {
-            info.alias or name: _nested(info.annotation)
-            for name, info in model.model_fields.items()
-        }
-        nested = {key: child for key, child in tree.items() if child is not None}
-        keys = _KEYS[model] = _Keys(frozenset(tree), nested)
-    return keys
+def _key_tree(model: type[BaseModel]) -> dict[str, _Nested | None]:
+    """The model's keys as the input spells them (aliases), each with what it may hold."""
+    tree = _KEY_TREES.get(model)
+    if tree is None:
+        fields = model.model_fields.items()
+        tree = {info.alias or name: _nested(info.annotation) for name, info in fields}
+        _KEY_TREES[model] = tree
+    return tree
 
 
 def _nested(annotation: Any) -> _Nested | None:
@@ -367,16 +356,16 @@ def _known_keys_at(model: type[BaseModel], tokens: Sequence[str]) -> list[str]:
     for token in tokens:
         if nested is None:
             return []
-        keys = _keys_of(nested.model) if nested.model is not None else None
-        if keys is not None and token in keys.known:
-            nested = keys.nested.get(token)
+        tree = _key_tree(nested.model) if nested.model is not None else {}
+        if token in tree:
+            nested = tree[token]
         elif token.isdigit() and nested.item is not None:
             nested = nested.item
         else:
             nested = nested.value
     if nested is None or nested.model is None:
         return []
-    return sorted(_keys_of(nested.model).known)
+    return list(_key_tree(nested.model))
 
 
 def _members(annotation: Any) -> list[Any]:
