@@ -20,13 +20,15 @@ import typer
 
 from deploykit.cli import _console
 from deploykit.cli._exit import ExitCode
+from deploykit.clients._wait import Phase
 from deploykit.errors import ConfigError
 
 if TYPE_CHECKING:
+    from deploykit.clients._api import Reply, ServiceClient
     from deploykit.clients._retry import RetryableFailure
     from deploykit.clients._wait import WaitPolicy
-    from deploykit.clients.alibaba.eas import EasClient
     from deploykit.deploy.apply import Outcome, SpecToApply
+    from deploykit.platforms import ConnectOptions, Platform
 
 PlatformOpt = Annotated[str, typer.Option("--platform", help="eas (modelarts: not yet)")]
 ProfileOpt = Annotated[str | None, typer.Option("--profile", help="a `deploykit config` profile")]
@@ -63,14 +65,19 @@ class Common:
     def json(self) -> bool:
         return self.fmt == "json"
 
-    def client(self) -> EasClient:
-        from deploykit.deploy.connection import Target, connect
+    @property
+    def target(self) -> Platform:
+        """The platform deployed to (``ConfigError`` for one that cannot deploy)."""
+        from deploykit import platforms
 
-        return connect(
+        return platforms.get(self.platform)
+
+    def client(self) -> ServiceClient:
+        from deploykit.platforms import Target
+
+        return self.target.connect(
             Target(self.platform, self.profile, self.region, self.endpoint),
-            log=_console.note if self.verbose else None,
-            # Always: a call that retries for up to two minutes must say why it is slow.
-            on_retry=_note_retry,
+            _connect_options(self.verbose),
         )
 
     def emit(self, event: str, text: str | None, **fields: Any) -> None:
@@ -118,15 +125,15 @@ def create(
     common = Common(platform, profile, region, endpoint, fmt, verbose, show_token)
     one = _load_one(common, spec)
     client = common.client()
-    ref = client.create(one.data)
-    if ref.resolved_by_describe:
+    created = client.create(one.data)
+    if created.resolved_by_describe:
         _console.note("note: the create answer was lost; the service was found by name "
                       "(it was created once, not twice)")
-    service = client.find(one.name) or dict(ref.body)
-    _announce(common, "created", ref.request_id or str(service.get("RequestId", "")), service)
+    service = client.find(one.name) or dict(created.body)
+    _announce(common, "created", one.name, created.request_id, service)
     common.emit("creating", eascmd.ok("Service is now creating"), service=one.name)
     if wait:
-        _watch(common, client, one.name, "Running", timeout, skip="Creating")
+        _watch(common, client, one.name, Phase.RUNNING, timeout, skip="Creating")
 
 
 def modify(
@@ -154,10 +161,9 @@ def modify(
     body = read_partial_spec(spec) if spec is not None else changes_from(define or [])
     common = Common(platform, profile, region, endpoint, fmt, verbose)
     client = common.client()
-    answer = client.update(name, body, replace=replace)
-    _answered(common, "updating", answer, name)
+    _answered(common, "updating", client.update(name, body, replace=replace), name)
     if wait:
-        _watch(common, client, name, "Running", timeout)
+        _watch(common, client, name, Phase.RUNNING, timeout)
 
 
 def desc(
@@ -171,14 +177,13 @@ def desc(
     show_token: ShowTokenOpt = False,
 ) -> None:
     """Describe a service, like `eascmd desc`."""
-    from deploykit.deploy.eascmd_text import desc_table, service_document
-
     common = Common(platform, profile, region, endpoint, fmt, verbose, show_token)
     service = common.client().describe(name)
+    view = common.target.view
     if common.json:
-        _console.out(json.dumps(service_document(service, show_token=True), ensure_ascii=False))
+        _console.out(json.dumps(view.document(service, show_token=True), ensure_ascii=False))
     else:
-        _console.out(desc_table(service, show_token=show_token))
+        _console.out(view.desc_text(service, show_token=show_token))
 
 
 def ls(
@@ -190,15 +195,14 @@ def ls(
     verbose: VerboseOpt = False,
 ) -> None:
     """List the services of the region, like `eascmd ls`."""
-    from deploykit.deploy.eascmd_text import ls_table, service_document
-
     common = Common(platform, profile, region, endpoint, fmt, verbose)
     services = list(common.client().list_services())
+    view = common.target.view
     if common.json:
-        documents = [service_document(s, show_token=True) for s in services]
+        documents = [view.document(s, show_token=True) for s in services]
         _console.out(json.dumps({"services": documents}, ensure_ascii=False))
     else:
-        _console.out(ls_table(services))
+        _console.out(view.ls_text(services))
 
 
 def start(
@@ -217,7 +221,7 @@ def start(
     client = common.client()
     _answered(common, "starting", client.start(name), name)
     if wait:
-        _watch(common, client, name, "Running", timeout)
+        _watch(common, client, name, Phase.RUNNING, timeout)
 
 
 def stop(
@@ -236,7 +240,7 @@ def stop(
     client = common.client()
     _answered(common, "stopping", client.stop(name), name)
     if wait:
-        _watch(common, client, name, "Stopped", timeout)
+        _watch(common, client, name, Phase.STOPPED, timeout)
 
 
 def delete(
@@ -252,8 +256,6 @@ def delete(
     verbose: VerboseOpt = False,
 ) -> None:
     """Delete a service (asks first unless -y) and wait until it is gone."""
-    from deploykit.clients._wait import GONE
-
     common = Common(platform, profile, region, endpoint, fmt, verbose)
     client = common.client()
     if not yes:
@@ -261,7 +263,7 @@ def delete(
     _answered(common, "deleting", client.delete(name), name)
     if wait:
         # Terraform's delete timeout is 15 min (reference/eas.md §3.4): the --timeout default.
-        _watch(common, client, name, GONE, timeout)
+        _watch(common, client, name, Phase.GONE, timeout)
 
 
 def scale(
@@ -281,7 +283,7 @@ def scale(
     client = common.client()
     _answered(common, "scaling", client.scale(name, instance), name)
     if wait:
-        _watch(common, client, name, "Running", timeout)
+        _watch(common, client, name, Phase.RUNNING, timeout)
 
 
 def apply(
@@ -361,12 +363,9 @@ def _load_one(common: Common, path: str) -> SpecToApply:
 
 def _load_or_refuse(common: Common, paths: list[str]) -> list[SpecToApply]:
     """Validated specs; a spec with errors is shown with its findings and refused (exit 1)."""
-    from deploykit.deploy.specs import load_specs
     from deploykit.render import render
 
-    if common.platform != "eas":
-        common.client()  # raises the "not supported yet" ConfigError, before reading anything
-    loaded = load_specs(paths)
+    loaded = common.target.load_specs(paths)
     if loaded.refused:
         _console.note(render(loaded.report, common.fmt).rstrip("\n"))
         _console.note("error: the spec has errors; nothing was sent (fix them and run again)")
@@ -374,26 +373,29 @@ def _load_or_refuse(common: Common, paths: list[str]) -> list[SpecToApply]:
     return list(loaded.specs)
 
 
-def _announce(common: Common, event: str, request_id: str, service: dict[str, Any]) -> None:
-    from deploykit.deploy.eascmd_text import endpoint_rows, key_value_table, request_id_line
+def _announce(
+    common: Common, event: str, name: str, request_id: str, service: dict[str, Any]
+) -> None:
+    from deploykit.deploy.eascmd_text import key_value_table, request_id_line
 
+    view = common.target.view
     if common.json:
-        rows = endpoint_rows(service, show_token=True)
-        common.emit(event, None, service=service.get("ServiceName"), request_id=request_id,
+        rows = view.created_rows(service, show_token=True)
+        common.emit(event, None, service=name, request_id=request_id,
                     **{label.lower().replace(" ", "_"): value for label, value in rows})
         return
     _console.out(request_id_line(request_id))
-    table = key_value_table(endpoint_rows(service, show_token=common.show_token))
+    table = key_value_table(view.created_rows(service, show_token=common.show_token))
     if table:
         _console.out(table)
 
 
-def _answered(common: Common, event: str, answer: dict[str, Any], name: str) -> None:
+def _answered(common: Common, event: str, answer: Reply, name: str) -> None:
     """``[RequestId]`` then the API's own message (reference/eas.md §3.3 examples)."""
     from deploykit.deploy import eascmd_text as eascmd
 
-    request_id = str(answer.get("RequestId") or "")
-    message = str(answer.get("Message") or f"Service [{name}] is {event}")
+    request_id = answer.request_id
+    message = answer.message or f"Service [{name}] is {event}"
     if common.json:
         common.emit(event, None, service=name, request_id=request_id, message=message)
     else:
@@ -401,34 +403,41 @@ def _answered(common: Common, event: str, answer: dict[str, Any], name: str) -> 
         _console.out(eascmd.ok(message))
 
 
-# The line eascmd prints when a wait ends (reference/eas.md §2.3 create and delete).
-_DONE_TEXT = {"Running": "Service is running", "Stopped": "Service is stopped",
-              "Deleted": "Service was deleted successfully"}
+# The line eascmd prints when a wait ends (reference/eas.md §2.3 create and delete), and the
+# NDJSON event that says the same.
+_DONE = {
+    "RUNNING": ("Service is running", "running"),
+    "STOPPED": ("Service is stopped", "stopped"),
+    "GONE": ("Service was deleted successfully", "deleted"),
+}
 
 
 def _watch(
-    common: Common, client: EasClient, name: str, target: str, timeout: float, *, skip: str = ""
+    common: Common, client: ServiceClient, name: str, target: Phase, timeout: float, *,
+    skip: str = "",
 ) -> None:
     """Progress lines on change until ``target``; ``skip`` is a status already announced."""
-    from deploykit.clients._wait import GONE, wait_for
+    from deploykit.clients._wait import wait_for
     from deploykit.deploy import eascmd_text as eascmd
 
-    gone = target == GONE
+    gone = target is Phase.GONE
     live = _LiveStatus(enabled=not common.json and sys.stderr.isatty())
     try:
-        for progress in wait_for(lambda: client.find(name), target,
-                                 _wait_policy(timeout, sleep=live.sleep)):
+        for progress in wait_for(lambda: client.progress(client.find(name)), target,
+                                 _wait_policy(timeout, sleep=live.sleep),
+                                 desc_command=f"deploykit desc {name}"):
             live.clear()
             live.text = f"{progress.status} [Total: {progress.total}, Running: {progress.running}]"
             # eascmd prints "[OK] Running [Total: …]" before "[OK] Service is running" (§2.3).
-            if progress.status == skip or progress.status == GONE:
+            if progress.status == skip or progress.phase is Phase.GONE:
                 continue
             line = eascmd.ok("Service is terminating") if gone else eascmd.progress_line(progress)
             common.emit("progress", line, service=name, status=progress.status,
                         total=progress.total, pending=progress.pending, running=progress.running)
     finally:
         live.clear()
-    common.emit(target.lower(), eascmd.ok(_DONE_TEXT[target]), service=name)
+    text, event = _DONE[target.name]
+    common.emit(event, eascmd.ok(text), service=name)
 
 
 def _wait_policy(timeout: float, sleep: Callable[[float], None] = time.sleep) -> WaitPolicy:
@@ -491,6 +500,17 @@ def _confirm_delete(name: str, region: str) -> None:
     answer = sys.stdin.readline().strip().lower()
     if answer not in ("", "y", "yes"):
         raise typer.Abort()  # app.main: "aborted", exit 130, nothing was sent
+
+
+def _connect_options(verbose: bool) -> ConnectOptions:
+    from deploykit.platforms import ConnectOptions
+
+    return ConnectOptions(
+        log=_console.note if verbose else None,
+        notice=_console.note,
+        # Always: a call that retries for up to two minutes must say why it is slow.
+        on_retry=_note_retry,
+    )
 
 
 def _note_retry(failure: RetryableFailure, seconds: float) -> None:

@@ -1,34 +1,43 @@
-"""The one waiter: poll a service until it reaches a target state, with progress that ends.
+"""The one waiter: poll a service until it reaches a target phase, with progress that ends.
 
-It polls ``describe`` (DescribeService), backing off while nothing changes and resetting the
-interval when something does, so it never hammers the API yet notices Running within one poll
-interval. It yields a :class:`Progress` only when the status or an instance count changed
-(PRODUCT.md: "A progress line is printed when the status or instance counts change"), and it
-always ends: at the target, on a failed state (``DeploymentFailed``), or at the deadline
-(``WaitTimeout``).
+It reads the service through a callable returning normalized :class:`Progress` (each cloud's
+client says how its answers map to a :class:`Phase`), backing off while nothing changes and
+resetting the interval when something does, so it never hammers the API yet notices the
+target within one poll interval. It yields progress only when the status or an instance
+count changed (PRODUCT.md: "A progress line is printed when the status or instance counts
+change"), and it always ends: at the target, in a failed phase (``DeploymentFailed``), or at
+the deadline (``WaitTimeout``). No cloud's field or status names appear here.
 """
 
 from __future__ import annotations
 
+import enum
 import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from deploykit.errors import DeploymentFailed, WaitTimeout
 
-# The "target" meaning "DescribeService says not found" (Terraform waits for delete this way,
-# reference/eas.md §3.4).
-GONE = "Deleted"
 
-# reference/eas.md §3.4: the PAI SDK's terminal states are Running, Stopped, Failed and
-# DeleteFailed; Terraform fails a create/update wait on Failed. Which states end a wait for
-# each target without reaching it. Stopped is NOT terminal for a start: DescribeService may
-# still say Stopped for a moment after StartService returned.
-FAILED_STATES: Mapping[str, frozenset[str]] = {
-    "Running": frozenset({"Failed", "DeleteFailed"}),
-    "Stopped": frozenset({"Failed", "DeleteFailed"}),
-    GONE: frozenset({"DeleteFailed"}),
+class Phase(enum.Enum):
+    """Where a service is, whatever its cloud calls it. A client maps each status to one."""
+
+    PROGRESSING = "progressing"  # creating, updating, scaling, starting, stopping, deleting…
+    RUNNING = "running"
+    STOPPED = "stopped"
+    FAILED = "failed"
+    DELETE_FAILED = "delete_failed"
+    GONE = "gone"  # describing it says "not found" (how Terraform waits for a delete)
+
+
+# Which phases end a wait for each target without reaching it. reference/eas.md §3.4: the PAI
+# SDK's terminal states are Running, Stopped, Failed and DeleteFailed; Terraform fails a
+# create/update wait on Failed. A failed service being deleted is not a failed delete, and a
+# service that vanishes while we wait for it to run has failed.
+ENDS_WAIT_FOR: Mapping[Phase, frozenset[Phase]] = {
+    Phase.RUNNING: frozenset({Phase.FAILED, Phase.DELETE_FAILED, Phase.GONE}),
+    Phase.STOPPED: frozenset({Phase.FAILED, Phase.DELETE_FAILED, Phase.GONE}),
+    Phase.GONE: frozenset({Phase.DELETE_FAILED}),
 }
 
 # Terraform's pai_service create timeout is 30 min (reference/eas.md §3.4); finite by default.
@@ -37,25 +46,21 @@ DEFAULT_TIMEOUT = 1800.0
 
 @dataclass(frozen=True)
 class Progress:
-    """What DescribeService said, reduced to what a user watches."""
+    """A live service reduced to what a user watches. ``status`` is the cloud's own word
+    (shown to users); ``phase`` is what it means. Versions are None where the API has none."""
 
     status: str
-    total: int
-    pending: int
-    running: int
+    phase: Phase
+    total: int = 0
+    pending: int = 0
+    running: int = 0
     message: str = ""
+    current_version: int | None = None
+    latest_version: int | None = None
 
     @classmethod
-    def of(cls, service: Mapping[str, Any] | None) -> Progress:
-        if service is None:
-            return cls(GONE, 0, 0, 0)
-        return cls(
-            status=str(service.get("Status") or "Unknown"),
-            total=_count(service.get("TotalInstance")),
-            pending=_count(service.get("PendingInstance")),
-            running=_count(service.get("RunningInstance")),
-            message=str(service.get("Message") or ""),
-        )
+    def gone(cls) -> Progress:
+        return cls("Deleted", Phase.GONE)
 
     def same_as(self, other: Progress | None) -> bool:
         return other is not None and (self.status, self.total, self.pending, self.running) == (
@@ -83,50 +88,45 @@ class WaitPolicy:
 
 
 def wait_for(
-    describe: Callable[[], Mapping[str, Any] | None],
-    target: str,
+    read: Callable[[], Progress],
+    target: Phase,
     policy: WaitPolicy = WaitPolicy(),
+    *,
+    desc_command: str,
 ) -> Generator[Progress, None, Progress]:
     """Yield progress on change until the service is in ``target``; return the final progress.
 
-    ``describe`` returns the service, or None when it does not exist (only the ``GONE`` target
-    expects that; for the others a vanished service is reported as a failure).
+    ``read`` describes the service now. ``desc_command`` is the command a user runs to look
+    closer, named in the hint of a failure or a timeout.
     """
-    failed = FAILED_STATES.get(target, frozenset({"Failed"}))
+    failed = ENDS_WAIT_FOR.get(target, frozenset({Phase.FAILED}))
     deadline = policy.clock() + policy.timeout
     interval = policy.initial
     last: Progress | None = None
     while True:
-        now = Progress.of(describe())
+        now = read()
         if not now.same_as(last):
             yield now
             interval = policy.initial  # something moved: look again soon
         elif interval < policy.maximum:
             interval = min(policy.maximum, interval * policy.factor)
         last = now
-        if now.status == target:
+        if now.phase is target:
             return now
-        if now.status in failed or (now.status == GONE and target != GONE):
+        if now.phase in failed:
             raise DeploymentFailed(
                 f"the service is {now.status}" + (f": {now.message}" if now.message else ""),
                 status=now.status,
-                hint="see `deploykit desc NAME` and the service events for the cause",
+                hint=f"see `{desc_command}` and the service events for the cause",
             )
         remaining = deadline - policy.clock()
         if remaining <= 0:
             raise WaitTimeout(
-                f"gave up waiting for {target} after {policy.timeout:g} s (last status: "
+                f"gave up waiting for {target.value} after {policy.timeout:g} s (last status: "
                 f"{now.status})",
                 last_status=now.status,
-                hint="the service may still be progressing: check with `deploykit desc NAME`, "
+                hint=f"the service may still be progressing: check with `{desc_command}`, "
                 "or wait longer with --timeout",
             )
         # Never sleep past the deadline, but always poll once more at it.
         policy.sleep(min(interval, remaining))
-
-
-def _count(value: Any) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0

@@ -3,7 +3,7 @@
 For each spec: describe the service by name; absent → create it, present → update it with the
 spec (merge semantics, see :mod:`deploykit.deploy.changes`) unless nothing differs. The specs
 run on a thread pool of ``concurrency`` workers sharing one HTTP client; every call is
-retried by the client's policy, and a create is never sent twice (``EasClient.create``).
+retried by the client's policy, and a create is never sent twice (``ServiceClient.create``).
 
 One service failing does not stop the others; every outcome is reported.
 """
@@ -17,12 +17,13 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from deploykit.deploy.changes import Change, changes_only, diff, live_config
+from deploykit.clients._wait import Phase
+from deploykit.deploy.changes import Change, changes_only, diff
 from deploykit.errors import DeployKitError
 
 if TYPE_CHECKING:
+    from deploykit.clients._api import ServiceClient
     from deploykit.clients._wait import WaitPolicy
-    from deploykit.clients.alibaba.eas import EasClient
 
 CREATED, UPDATED, UNCHANGED, FAILED, CANCELLED = "created", "updated", "unchanged", "failed", (
     "cancelled"
@@ -81,31 +82,32 @@ class Cancelled(DeployKitError):
     """A worker stopped because the run was interrupted (Ctrl-C); never shown on its own."""
 
 
-def plan_one(client: EasClient, spec: SpecToApply) -> tuple[dict[str, Any] | None, list[Change]]:
+def plan_one(
+    client: ServiceClient, spec: SpecToApply
+) -> tuple[dict[str, Any] | None, list[Change]]:
     """(live service or None, field differences). An absent service: every field is an add."""
     live = client.find(spec.name)
-    return live, diff(live_config(live) if live else {}, spec.data)
+    return live, diff(client.live_spec(live) if live else {}, spec.data)
 
 
 def apply_one(
-    client: EasClient, spec: SpecToApply, *, wait: WaitPolicy | None = None
+    client: ServiceClient, spec: SpecToApply, *, wait: WaitPolicy | None = None
 ) -> Outcome:
     """Create or update one service; with ``wait``, until it is Running. Errors → ``failed``."""
     try:
         live, found = plan_one(client, spec)
         if live is None:
-            ref = client.create(spec.data)
-            outcome = Outcome(spec.path, spec.name, CREATED, ref.request_id,
-                              resolved_by_describe=ref.resolved_by_describe)
+            created = client.create(spec.data)
+            outcome = Outcome(spec.path, spec.name, CREATED, created.request_id,
+                              resolved_by_describe=created.resolved_by_describe)
         else:
             changes = tuple(changes_only(found))
             if not changes:
                 return Outcome(spec.path, spec.name, UNCHANGED)
-            answer = client.update(spec.name, spec.data)
-            outcome = Outcome(spec.path, spec.name, UPDATED, str(answer.get("RequestId") or ""),
-                              changes)
+            updated = client.update(spec.name, spec.data)
+            outcome = Outcome(spec.path, spec.name, UPDATED, updated.request_id, changes)
         if wait is not None:
-            wait_until(client, spec.name, "Running", wait)
+            wait_until(client, spec.name, Phase.RUNNING, wait)
         return outcome
     except Cancelled:
         return Outcome(spec.path, spec.name, CANCELLED)
@@ -114,7 +116,7 @@ def apply_one(
 
 
 def apply_many(
-    client: EasClient,
+    client: ServiceClient,
     specs: Sequence[SpecToApply],
     *,
     concurrency: int = 4,
@@ -155,9 +157,12 @@ def apply_many(
     return [results[i] for i in range(len(specs))]
 
 
-def wait_until(client: EasClient, name: str, target: str, policy: WaitPolicy) -> None:
+def wait_until(client: ServiceClient, name: str, target: Phase, policy: WaitPolicy) -> None:
     """Wait without reporting progress (apply's workers); raises like ``wait_for``."""
-    from deploykit.clients._wait import wait_for
+    from deploykit.clients._wait import Progress, wait_for
 
-    for _ in wait_for(lambda: client.find(name), target, policy):
+    def read() -> Progress:
+        return client.progress(client.find(name))
+
+    for _ in wait_for(read, target, policy, desc_command=f"deploykit desc {name}"):
         pass

@@ -2,22 +2,21 @@
 
 ``apply`` updates with UpdateService's default **merge** semantics (reference/eas.md §3.5), the
 same as ``eascmd modify -s``: keys in the spec are set, keys only in the live service are kept.
-So a change is a key of the spec whose value differs from (or is missing in) the live
-``ServiceConfig``; keys only the live service has are listed as "kept", never as changes —
-the server adds some of its own (``metadata.region``, ``generate_token``, §2.3 desc).
+So a change is a key of the spec whose value differs from (or is missing in) the live spec
+(``ServiceClient.live_spec``); keys only the live service has are listed as "kept", never as
+changes — the server adds some of its own (``metadata.region``, ``generate_token``, §2.3 desc).
 
 Secret values (``dockerAuth``, tokens, passwords) are compared but never shown.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from deploykit.clients._http import REDACTED, is_secret_key
 from deploykit.pointer import escape
+from deploykit.secrets import REDACTED, is_secret_name
 
 
 @dataclass(frozen=True)
@@ -32,20 +31,6 @@ class Change:
     def as_dict(self) -> dict[str, Any]:
         return {"pointer": self.pointer, "kind": self.kind, "before": self.before,
                 "after": self.after}
-
-
-def live_config(service: Mapping[str, Any]) -> dict[str, Any]:
-    """The live service JSON: DescribeService's ``ServiceConfig`` is a string (reference §3.3)."""
-    raw = service.get("ServiceConfig")
-    if isinstance(raw, Mapping):
-        return dict(raw)
-    if isinstance(raw, str) and raw.strip():
-        try:
-            parsed = json.loads(raw)
-        except ValueError:
-            return {}
-        return parsed if isinstance(parsed, dict) else {}
-    return {}
 
 
 def diff(live: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[Change]:
@@ -68,7 +53,7 @@ def _walk(
 ) -> None:
     for key in sorted(set(live) | set(wanted)):
         pointer = f"{prefix}/{escape(key)}"
-        hidden = secret or is_secret_key(key)
+        hidden = secret or is_secret_name(key)
         if key not in wanted:
             kept = _shown(live[key], hidden)
             out.append(Change(pointer, "keep", kept, kept))

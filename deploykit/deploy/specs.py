@@ -14,7 +14,7 @@ undocumented (§7), so we always send the nested form, which the official exampl
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,9 +36,16 @@ class LoadedSpecs:
         return self.report.errors > 0
 
 
-def load_specs(paths: Sequence[str], platform: str = "eas") -> LoadedSpecs:
-    """Load and validate every EAS spec under ``paths``; unreadable input is a ``SpecError``."""
-    from deploykit.clients.alibaba.eas import service_name
+def load_specs(
+    paths: Sequence[str],
+    *,
+    platform: str,
+    name_of: Callable[[Mapping[str, Any]], str],
+    what: str,
+) -> LoadedSpecs:
+    """Load and validate every ``platform`` spec under ``paths``; ``name_of`` reads the
+    service name from a valid one; ``what`` says what to pass when nothing was found.
+    Unreadable input is a ``SpecError``."""
     from deploykit.loading import discover, load_target
 
     options = ValidateOptions(platform=platform)
@@ -47,7 +54,7 @@ def load_specs(paths: Sequence[str], platform: str = "eas") -> LoadedSpecs:
     if not targets:
         raise SpecError(
             "no spec found in " + ", ".join(paths),
-            hint="pass an EAS service JSON or YAML file (or a directory holding some)",
+            hint=f"pass {what} (or a directory holding some)",
         )
     for target in targets:
         loaded = load_target(target, platform=platform, stdin_name=None)
@@ -55,7 +62,7 @@ def load_specs(paths: Sequence[str], platform: str = "eas") -> LoadedSpecs:
         loaded_specs.report.files.append(file_report)
         if file_report.errors == 0:
             data: dict[str, Any] = loaded.data
-            loaded_specs.specs.append(SpecToApply(loaded.path, service_name(data), data))
+            loaded_specs.specs.append(SpecToApply(loaded.path, name_of(data), data))
     _refuse_duplicates(loaded_specs.specs)
     return loaded_specs
 

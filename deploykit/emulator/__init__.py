@@ -7,17 +7,16 @@
 ``Emulator(store=local_state_path())`` keeps state in SQLite so separate processes agree;
 ``emu.asgi_app()`` runs under uvicorn (``deploykit emulator serve``). Importing this package
 imports httpx (the signer's module); ``deploykit validate`` never imports it.
+
+Inside: a cloud-free core (``_emulator``: the handler both transports take; ``_store``,
+``_lifecycle``, ``_faults``) and one package of routes per platform (``eas/``).
 """
 
-from deploykit.emulator._emulator import (
-    DEFAULT_ACCESS_KEY_ID,
-    DEFAULT_ACCESS_KEY_SECRET,
-    Emulator,
-    Reply,
-)
+from deploykit.emulator._emulator import Reply
 from deploykit.emulator._faults import Faults
 from deploykit.emulator._lifecycle import Timings
 from deploykit.emulator._store import local_state_path
+from deploykit.emulator.eas import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator
 
 __all__ = [
     "DEFAULT_ACCESS_KEY_ID",

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from deploykit.emulator._emulator import Emulator
+    from deploykit.emulator._emulator import EmulatorCore
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -40,7 +40,7 @@ class QuietDrops(logging.Filter):
 
 
 class AsgiApp:
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: EmulatorCore) -> None:
         self._emulator = emulator
         error_log = logging.getLogger("uvicorn.error")
         if not any(isinstance(f, QuietDrops) for f in error_log.filters):

@@ -1,42 +1,29 @@
-"""The emulator: one framework-free ``handle`` that both transports call.
+"""The emulator core: one framework-free ``handle`` that both transports call.
 
 ``handle(method, raw_path, headers, body)`` → :class:`Reply`: faults first (they never touch
-state), then the signature, then the operation, then — for a committed CreateService only —
-the "response lost" fault. ``mock_transport()`` serves it in-process to httpx (tests,
-``--endpoint local``); ``asgi_app()`` serves it over HTTP under uvicorn
-(``deploykit emulator serve``).
+state), then the platform's authentication (signature, dates, nonces), then the operation,
+then — for a committed create only — the "response lost" fault. ``mock_transport()`` serves
+it in-process to httpx (tests, ``--endpoint local``); ``asgi_app()`` serves it over HTTP under
+uvicorn (``deploykit emulator serve``).
+
+What differs between clouds is a :class:`CloudApi`: how requests are authenticated and
+routed, and how answers, errors and injected faults look. ``emulator/eas/`` is PAI-EAS's.
 """
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import SecretStr
-
-from deploykit.clients.alibaba._signer import split_raw_path
-from deploykit.emulator._errors import ApiFailure, error_body, new_request_id
 from deploykit.emulator._faults import Fault, FaultInjector, Faults
-from deploykit.emulator._lifecycle import Timings
-from deploykit.emulator._service_api import ServiceApi, route
-from deploykit.emulator._service_view import account_uid
-from deploykit.emulator._signature_check import NONCE_MEMORY, verify_signature
-from deploykit.emulator._store import ServiceStore
+from deploykit.emulator._store import Store
 
 if TYPE_CHECKING:
     import httpx
 
     from deploykit.emulator._asgi import AsgiApp
-
-# The documented defaults (README): what `--endpoint local` and `emulator serve` accept when no
-# credentials are given. Not secrets — they only open a local emulator.
-DEFAULT_ACCESS_KEY_ID = "LTAI5tDeployKitEmulator"
-DEFAULT_ACCESS_KEY_SECRET = "deploykit-emulator-secret"  # noqa: S105 - a documented default
-_JSON = ("content-type", "application/json;charset=utf-8")
 
 
 @dataclass(frozen=True)
@@ -47,44 +34,80 @@ class Reply:
     drop: bool = False  # close the connection instead of answering
 
 
-class Emulator:
-    """PAI-EAS's management API for one account in one region, locally.
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request as both transports hand it over: the path still percent-encoded."""
 
-    ``store``: None keeps state in memory; a path keeps it in SQLite, shared by every process
-    using that file. ``known_images``: when given, a container image outside it makes the
-    service end in Failed (as an image that cannot be pulled does on EAS).
-    """
+    method: str
+    raw_path: bytes
+    headers: Sequence[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        """The first value of ``name`` (case-insensitive), or None."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A successful operation's answer body; ``created``: it committed a create, so the
+    "lost create response" fault may swallow it."""
+
+    body: dict[str, Any]
+    created: bool = False
+
+
+class ApiFailure(Exception):
+    """Raised inside the emulator to answer with an error; never escapes ``handle``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class CloudApi(Protocol):
+    """One cloud's management API behind the core: every method but the replies may raise
+    :class:`ApiFailure`."""
+
+    def new_request_id(self) -> str: ...
+
+    def authenticate(self, request: Request, now: float) -> None:
+        """Check the signature or token as the real service does."""
+        ...
+
+    def operate(self, request: Request, now: float) -> Answer:
+        """Route the request and run the operation in one store transaction."""
+        ...
+
+    def reply(self, answer: Answer, request_id: str) -> Reply: ...
+
+    def error_reply(self, failure: ApiFailure, request_id: str) -> Reply: ...
+
+    def fault_reply(self, fault: Fault, retry_after_ms: int, request_id: str) -> Reply:
+        """An injected 503, 500 or throttling answer, in this cloud's words."""
+        ...
+
+
+class EmulatorCore:
+    """Faults, authentication and operations of one :class:`CloudApi` over one store."""
 
     def __init__(
         self,
-        store: str | Path | None = None,
-        credentials: Mapping[str, str] | None = None,
+        api: CloudApi,
+        store: Store,
+        *,
         faults: Faults | None = None,
-        region: str = "cn-shanghai",
         latency: float = 0.0,
-        timings: Timings | None = None,
         clock: Callable[[], float] | None = None,
-        known_images: Collection[str] | None = None,
     ) -> None:
-        pairs = credentials or {DEFAULT_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_SECRET}
-        self._credentials = {ak: SecretStr(sk) for ak, sk in pairs.items()}
-        self.region = region
-        self.latency = latency
+        self._api = api
+        self._store = store
         self._faults = FaultInjector(faults or Faults())
         self._clock = clock or time.time
-        self._store = ServiceStore(store)
-        self._api = ServiceApi(
-            self._store,
-            region=region,
-            uid=account_uid(self._credentials),
-            timings=timings or Timings(),
-            clock=self._clock,
-            known_images=None if known_images is None else frozenset(known_images),
-        )
-
-    @property
-    def access_key_ids(self) -> list[str]:
-        return sorted(self._credentials)
+        self.latency = latency
 
     @property
     def injected_faults(self) -> dict[str, int]:
@@ -95,36 +118,22 @@ class Emulator:
         self, method: str, raw_path: bytes, headers: Sequence[tuple[str, str]], body: bytes
     ) -> Reply:
         """Answer one HTTP request. Never raises: every failure is an API error reply."""
-        request_id = new_request_id()
-        # Alibaba Cloud answers carry the request id as a header too, errors included.
-        reply_headers = [_JSON, ("x-acs-request-id", request_id)]
+        request = Request(method.upper(), raw_path, headers, body)
+        request_id = self._api.new_request_id()
         try:
             fault = self._faults.before_request()
             if fault is Fault.DROP:
                 return Reply(0, drop=True)
-            if fault is Fault.ERROR_5XX:
-                raise self._faults.server_error()
-            if fault is Fault.THROTTLE:
-                failure = ApiFailure("Throttling.User")
-                retry_after = ("x-acs-retry-after", str(self._faults.faults.retry_after_ms))
-                return Reply(
-                    failure.status, [*reply_headers, retry_after], error_body(failure, request_id)
-                )
+            if fault is not Fault.NONE:
+                return self._api.fault_reply(fault, self._faults.faults.retry_after_ms, request_id)
             now = self._clock()
-            nonce = verify_signature(method, raw_path, headers, body, self._credentials, now)
-            with self._store.transaction() as tx:
-                fresh = tx.use_nonce(nonce, now, NONCE_MEMORY)
-            if not fresh:
-                raise ApiFailure("SignatureNonceUsed")
-            path, query = split_raw_path(raw_path)
-            call = route(method, path, dict(query), body)
-            answer = self._api.call(call)
+            self._api.authenticate(request, now)
+            answer = self._api.operate(request, now)
         except ApiFailure as failure:
-            return Reply(failure.status, reply_headers, error_body(failure, request_id))
-        if call.action == "CreateService" and self._faults.lose_create_response():
+            return self._api.error_reply(failure, request_id)
+        if answer.created and self._faults.lose_create_response():
             return Reply(0, drop=True)
-        answer["RequestId"] = request_id
-        return Reply(200, reply_headers, json.dumps(answer, ensure_ascii=False).encode())
+        return self._api.reply(answer, request_id)
 
     def mock_transport(self) -> httpx.MockTransport:
         """An in-process transport for ``httpx.Client(transport=…)``; latency is slept."""

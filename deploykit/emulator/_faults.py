@@ -14,23 +14,29 @@ import threading
 from dataclasses import dataclass
 from enum import Enum
 
-from deploykit.emulator._errors import ApiFailure
-
 
 class Fault(Enum):
+    """A fault drawn for one request; each platform answers it in its own words."""
+
     NONE = "none"
     DROP = "drop"  # the connection closes before any answer
-    ERROR_5XX = "5xx"
+    UNAVAILABLE = "503"  # a temporary failure of the server
+    INTERNAL = "500"  # an unknown error of the server
     THROTTLE = "throttle"
+
+
+# Benchmarks report server errors as one "5xx" count beside the client's retry count.
+_COUNTED_AS = {Fault.UNAVAILABLE: "5xx", Fault.INTERNAL: "5xx"}
 
 
 @dataclass(frozen=True)
 class Faults:
     """Rates are probabilities per request (0 ≤ rate ≤ 1; the first three must sum to ≤ 1)."""
 
-    error_5xx: float = 0.0
+    error_5xx: float = 0.0  # half answered 503, half 500: clients must retry both
     throttle: float = 0.0
-    # reference/eas.md §3.6: throttled answers carry x-acs-retry-after in milliseconds.
+    # The wait a throttled answer asks for (EAS: x-acs-retry-after in ms, reference/eas.md
+    # §3.6; each platform's routes send it in their own header).
     retry_after_ms: int = 200
     drop: float = 0.0
     lost_create_response: float = 0.0
@@ -66,12 +72,13 @@ class FaultInjector:
             if draw < f.drop:
                 fault = Fault.DROP
             elif draw < f.drop + f.error_5xx:
-                fault = Fault.ERROR_5XX
+                unavailable = self._random.random() < 0.5
+                fault = Fault.UNAVAILABLE if unavailable else Fault.INTERNAL
             elif draw < f.drop + f.error_5xx + f.throttle:
                 fault = Fault.THROTTLE
             else:
                 return Fault.NONE
-            self.injected[fault.value] += 1
+            self.injected[_COUNTED_AS.get(fault, fault.value)] += 1
         return fault
 
     def lose_create_response(self) -> bool:
@@ -82,9 +89,3 @@ class FaultInjector:
             if lost:
                 self.injected["lost_create"] += 1
         return lost
-
-    def server_error(self) -> ApiFailure:
-        """503 or 500, half each: clients must retry both (§3.6)."""
-        with self._lock:
-            unavailable = self._random.random() < 0.5
-        return ApiFailure("ServiceUnavailable" if unavailable else "InternalError")

@@ -1,29 +1,36 @@
-"""Where the emulator keeps services and used nonces: SQLite, in memory or in a file.
+"""Where emulators keep their records and used nonces: SQLite, in memory or in a file.
 
 A file store is how ``--endpoint local`` lets ``deploykit create`` and a later ``deploykit ls``
 in another process see the same services. Every call runs in one ``BEGIN IMMEDIATE``
 transaction, so concurrent processes serialize on SQLite's write lock instead of losing an
 update; WAL keeps readers from blocking on a writer.
+
+Records are JSON text under a (kind, key): each emulated platform owns its kinds
+(``eas.service``; ModelArts will add its own), so one file serves every platform. A file
+written before kinds existed (one ``services`` table of EAS services) is moved over on open.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-
-from deploykit.emulator._lifecycle import Operation
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS services (name TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    kind TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, key)
+);
 CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, seen REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS nonces_by_age ON nonces (seen);
+"""
+# The layout before the platform seam: EAS services in their own table.
+_MIGRATE_LEGACY = """
+INSERT OR IGNORE INTO records (kind, key, data)
+    SELECT 'eas.service', name, record FROM services;
+DROP TABLE services;
 """
 # How long another process may hold the write lock before a call gives up (seconds).
 _BUSY_TIMEOUT = 30.0
@@ -40,54 +47,31 @@ def local_state_path() -> Path:
     return Path(base) / "deploykit" / "emulator.sqlite3"
 
 
-@dataclass
-class ServiceRecord:
-    """One service as stored. Its status is not stored: it is computed from ``operation``."""
-
-    name: str
-    service_id: str
-    config: dict[str, Any]
-    access_token: str
-    create_time: float
-    update_time: float
-    operation: Operation
-    labels: dict[str, str] = field(default_factory=dict)
-    workspace_id: str = ""
-    version: int = 1  # bumped by every UpdateService (DescribeService CurrentVersion)
-    events: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_json(cls, text: str) -> ServiceRecord:
-        data = json.loads(text)
-        data["operation"] = Operation(**data["operation"])
-        return cls(**data)
-
-
 class Transaction:
     """The operations one API call may do, inside one SQLite transaction."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
 
-    def get(self, name: str) -> ServiceRecord | None:
-        row = self._db.execute("SELECT record FROM services WHERE name = ?", (name,)).fetchone()
-        return ServiceRecord.from_json(row[0]) if row else None
+    def get(self, kind: str, key: str) -> str | None:
+        row = self._db.execute(
+            "SELECT data FROM records WHERE kind = ? AND key = ?", (kind, key)
+        ).fetchone()
+        return row[0] if row else None
 
-    def put(self, record: ServiceRecord) -> None:
+    def put(self, kind: str, key: str, data: str) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO services (name, record) VALUES (?, ?)",
-            (record.name, record.to_json()),
+            "INSERT OR REPLACE INTO records (kind, key, data) VALUES (?, ?, ?)", (kind, key, data)
         )
 
-    def delete(self, name: str) -> None:
-        self._db.execute("DELETE FROM services WHERE name = ?", (name,))
+    def delete(self, kind: str, key: str) -> None:
+        self._db.execute("DELETE FROM records WHERE kind = ? AND key = ?", (kind, key))
 
-    def all(self) -> list[ServiceRecord]:
-        rows = self._db.execute("SELECT record FROM services ORDER BY name").fetchall()
-        return [ServiceRecord.from_json(row[0]) for row in rows]
+    def all(self, kind: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT data FROM records WHERE kind = ? ORDER BY key", (kind,)
+        ).fetchall()
+        return [row[0] for row in rows]
 
     def use_nonce(self, nonce: str, now: float, keep_for: float) -> bool:
         """Record ``nonce``; False if it was seen within ``keep_for`` seconds (a replay)."""
@@ -98,7 +82,7 @@ class Transaction:
         return cursor.rowcount == 1
 
 
-class ServiceStore:
+class Store:
     """SQLite-backed state. ``path=None`` keeps it in memory for this process only."""
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -121,6 +105,14 @@ class ServiceStore:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+        with self.transaction():
+            legacy = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'services'"
+            ).fetchone()
+            if legacy:
+                for statement in _MIGRATE_LEGACY.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:

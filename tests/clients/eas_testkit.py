@@ -9,8 +9,8 @@ from typing import Any
 
 from deploykit.clients._retry import RetryPolicy
 from deploykit.clients.alibaba.eas import EasClient
-from deploykit.deploy.connection import Target, connect
 from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator
+from deploykit.platforms import Target, connect
 
 REGION = "cn-shanghai"
 SPEC_PATH = Path(__file__).parent.parent / "deploy" / "specs" / "echo_service.json"
@@ -36,10 +36,12 @@ def echo_spec(name: str = "echo_service", instance: int = 2) -> dict[str, Any]:
 
 
 def eas_client(emulator: Emulator, *, log: Any = None, policy: RetryPolicy = FAST) -> EasClient:
-    return connect(
+    client = connect(
         Target(endpoint=f"https://pai-eas.{REGION}.aliyuncs.com"),
         transport=emulator.mock_transport(),
         env=ENV,
         policy=policy,
         log=log,
     )
+    assert isinstance(client, EasClient)
+    return client

@@ -51,7 +51,7 @@ def test_update_merges_by_default_and_replaces_on_request(client: EasClient) -> 
 
 def test_stop_start_scale_delete_and_events(client: EasClient) -> None:
     client.create(echo_spec())
-    assert "stopping" in client.stop("echo_service")["Message"]
+    assert "stopping" in client.stop("echo_service").message
     assert client.describe("echo_service")["Status"] == "Stopped"
     client.start("echo_service")
     client.scale("echo_service", 4)
@@ -129,7 +129,7 @@ def test_verbose_log_never_shows_a_secret(emulator: Emulator) -> None:
 def test_unreachable_endpoint_is_a_transport_error() -> None:
     import httpx
 
-    from deploykit.deploy.connection import Target, connect
+    from deploykit.platforms import Target, connect
 
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused", request=request)
@@ -145,7 +145,7 @@ def test_unreachable_endpoint_is_a_transport_error() -> None:
 def test_lost_answers_to_start_stop_delete_are_resolved_not_resent(emulator: Emulator) -> None:
     import httpx
 
-    from deploykit.deploy.connection import Target, connect
+    from deploykit.platforms import Target, connect
 
     inner = emulator.mock_transport()
     sent: list[str] = []

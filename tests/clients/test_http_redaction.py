@@ -7,14 +7,9 @@ import json
 import httpx
 from pydantic import SecretStr
 
-from deploykit.clients._http import (
-    REDACTED,
-    build_client,
-    describe_request,
-    is_secret_key,
-    redact_json,
-)
+from deploykit.clients._http import build_client, describe_request
 from deploykit.clients.alibaba._signer import Acs3Auth
+from deploykit.secrets import REDACTED, is_secret_name, redact_json
 
 SPEC = {
     "metadata": {"name": "image_test", "instance": 1},
@@ -49,7 +44,7 @@ def test_redact_json_keeps_switches_and_ids_and_can_keep_the_token() -> None:
     assert redact_json(data) == {"generate_token": "true", "AccessKeyId": "LTAI5tId",
                                  "AccessToken": REDACTED, "AccessKeySecret": REDACTED}
     assert redact_json(data, keep=frozenset({"AccessToken"}))["AccessToken"] == "t"
-    assert is_secret_key("dockerAuth") and not is_secret_key("image")
+    assert is_secret_name("dockerAuth") and not is_secret_name("image")
 
 
 def test_a_body_that_is_not_json_is_summarised() -> None:

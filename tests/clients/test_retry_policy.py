@@ -5,11 +5,15 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from deploykit.clients._retry import RetryableFailure, RetryPolicy, RetryStats, retry_after_seconds
-from deploykit.clients.alibaba._errors import error_from_response
+from deploykit.clients._retry import RetryableFailure, RetryPolicy, RetryStats
+from deploykit.clients.alibaba._dialect import EAS_DIALECT
 from deploykit.errors import ApiError, AuthError, ConflictError, NotFoundError, ThrottledError
 
 ERROR = {"RequestId": "883D8418-D59F-5996-8916-F66E2D38DFEC", "HostId": "eas-apiserver-1"}
+
+
+def error_from_response(response: httpx.Response, action: str) -> ApiError | RetryableFailure:
+    return EAS_DIALECT.classify(response, action)
 
 
 def answer(status: int, code: str, message: str, **headers: str) -> httpx.Response:
@@ -57,9 +61,10 @@ def test_auth_and_validation_errors_are_never_retried(
 
 
 def test_retry_after_headers() -> None:
-    assert retry_after_seconds(httpx.Response(400, headers={"x-acs-retry-after": "1500"})) == 1.5
-    assert retry_after_seconds(httpx.Response(503, headers={"Retry-After": "3"})) == 3.0
-    assert retry_after_seconds(httpx.Response(503)) is None
+    retry_after = EAS_DIALECT.retry_after
+    assert retry_after(httpx.Response(400, headers={"x-acs-retry-after": "1500"})) == 1.5
+    assert retry_after(httpx.Response(503, headers={"Retry-After": "3"})) == 3.0
+    assert retry_after(httpx.Response(503)) is None
 
 
 class Sleeps(list[float]):

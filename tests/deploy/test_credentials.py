@@ -9,8 +9,10 @@ import pytest
 from pydantic import SecretStr
 
 from deploykit import credentials as creds
-from deploykit.deploy.connection import Target, resolve_connection
+from deploykit.credentials.alibaba import ALIBABA, AccessKey
 from deploykit.errors import ConfigError
+from deploykit.platforms import Target, get
+from deploykit.platforms.eas import resolve_connection
 
 
 @pytest.fixture
@@ -26,15 +28,19 @@ def save(env: dict[str, str], name: str, key_id: str, region: str | None = None)
                         access_key_secret=SecretStr(f"{key_id}-secret"), region=region)
 
 
+def resolve(env: dict[str, str], profile: str | None = None) -> creds.Settings[AccessKey]:
+    return creds.resolve(ALIBABA, profile=profile, env=env)
+
+
 def test_profile_file_is_private_and_keeps_other_profiles(files: dict[str, str]) -> None:
     save(files, "default", "LTAI5tDefault", "cn-shanghai")
     save(files, "beijing", "LTAI5tBeijing", "cn-beijing")
     path = Path(files["DEPLOYKIT_CONFIG"])
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    default = creds.read_profile(path, "default")
-    assert default is not None and default.credentials is not None
-    assert default.credentials.access_key_id == "LTAI5tDefault"
-    assert default.region == "cn-shanghai"
+    default = creds.read_section(path, "default")
+    assert default is not None
+    assert default["access_key_id"] == "LTAI5tDefault"
+    assert default["region"] == "cn-shanghai"
 
 
 def test_order_is_profile_then_environment_then_config_file(files: dict[str, str]) -> None:
@@ -42,13 +48,13 @@ def test_order_is_profile_then_environment_then_config_file(files: dict[str, str
     save(files, "ci", "LTAI5tCi", "cn-hangzhou")
     env = {**files, "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tEnv",
            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "env-secret"}
-    chosen = creds.resolve(profile="ci", env=env)
+    chosen = resolve(profile="ci", env=env)
     assert chosen.credentials is not None and chosen.credentials.access_key_id == "LTAI5tCi"
     assert chosen.region == "cn-hangzhou"
-    from_env = creds.resolve(env=env)
+    from_env = resolve(env=env)
     assert from_env.credentials is not None and from_env.credentials.access_key_id == "LTAI5tEnv"
     assert from_env.region == "cn-shanghai"  # the key came from env, the region from the file
-    from_file = creds.resolve(env=files)
+    from_file = resolve(env=files)
     assert from_file.credentials is not None
     assert from_file.credentials.access_key_id == "LTAI5tDefault"
 
@@ -59,14 +65,14 @@ def test_alibaba_cloud_credentials_file_is_read(files: dict[str, str]) -> None:
     path.parent.mkdir(parents=True)
     path.write_text("[default]\ntype = access_key\naccess_key_id = LTAI5tAliyun\n"
                     "access_key_secret = aliyun-secret\n")
-    found = creds.resolve(env=files)
+    found = resolve(env=files)
     assert found.credentials is not None and found.credentials.access_key_id == "LTAI5tAliyun"
 
 
 def test_sts_token_from_environment(files: dict[str, str]) -> None:
     env = {**files, "ALIBABA_CLOUD_ACCESS_KEY_ID": "STS.NUx", "ALIBABA_CLOUD_ACCESS_KEY_SECRET":
            "sts-secret", "ALIBABA_CLOUD_SECURITY_TOKEN": "CAIS-token"}
-    found = creds.resolve(env=env)
+    found = resolve(env=env)
     assert found.credentials is not None and found.credentials.security_token is not None
     assert "CAIS-token" not in repr(found.credentials)  # SecretStr
 
@@ -82,7 +88,7 @@ def test_missing_key_names_every_place_looked_at(files: dict[str, str]) -> None:
 
 def test_half_a_key_is_no_key(files: dict[str, str]) -> None:
     env = {**files, "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tOnlyId"}
-    assert creds.resolve(env=env).credentials is None
+    assert resolve(env=env).credentials is None
 
 
 KEY = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tKey", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "sk"}
@@ -111,9 +117,9 @@ def test_plain_http_to_a_remote_host_is_refused(files: dict[str, str]) -> None:
                            env={**files, **KEY})
 
 
-def test_modelarts_is_not_supported_yet(files: dict[str, str]) -> None:
+def test_modelarts_is_not_supported_yet() -> None:
     with pytest.raises(ConfigError, match="not supported yet"):
-        resolve_connection(Target(platform="modelarts"), env={**files, **KEY})
+        get("modelarts")
 
 
 def test_a_named_profile_that_does_not_exist_is_an_error_not_a_fallback(
@@ -121,4 +127,4 @@ def test_a_named_profile_that_does_not_exist_is_an_error_not_a_fallback(
 ) -> None:
     env = {**files, **KEY}  # a key in the environment must not be used instead
     with pytest.raises(ConfigError, match=r"profile \[prod\] not found"):
-        creds.resolve(profile="prod", env=env)
+        resolve(profile="prod", env=env)

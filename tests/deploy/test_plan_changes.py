@@ -6,7 +6,8 @@ import json
 
 from eas_testkit import DOCKER_AUTH, echo_spec
 
-from deploykit.deploy.changes import changes_only, diff, live_config
+from deploykit.clients.alibaba.eas import EasClient
+from deploykit.deploy.changes import changes_only, diff
 
 
 def test_unchanged_spec_has_no_changes_even_with_server_added_keys() -> None:
@@ -43,7 +44,7 @@ def test_a_changed_secret_is_reported_but_never_shown() -> None:
     assert "b2xkOm9sZA==" not in json.dumps(change.as_dict())
 
 
-def test_live_config_reads_the_service_config_string() -> None:
+def test_live_spec_reads_the_service_config_string() -> None:
     service = {"ServiceConfig": json.dumps(echo_spec())}
-    assert live_config(service)["metadata"]["name"] == "echo_service"
-    assert live_config({}) == {}
+    assert EasClient.live_spec(service)["metadata"]["name"] == "echo_service"
+    assert EasClient.live_spec({}) == {}

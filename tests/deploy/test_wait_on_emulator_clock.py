@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from deploykit.clients._http import build_client
 from deploykit.clients._retry import RetryPolicy
-from deploykit.clients._wait import WaitPolicy, wait_for
+from deploykit.clients._wait import Phase, WaitPolicy, wait_for
 from deploykit.clients.alibaba._signer import Acs3Auth
 from deploykit.clients.alibaba.eas import EasClient
 from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, Timings
@@ -51,8 +51,9 @@ def test_create_wait_returns_within_one_poll_interval_of_running() -> None:
     client.create(echo_spec(instance=3))
     running_at = created_at + PACE.accept + 3 * PACE.per_instance  # 115 s later
     policy = WaitPolicy(clock=clock, sleep=clock.sleep)
-    statuses = [p.status for p in wait_for(lambda: client.find("echo_service"), "Running",
-                                          policy)]
+    progress = wait_for(lambda: client.progress(client.find("echo_service")), Phase.RUNNING,
+                        policy, desc_command="deploykit desc echo_service")
+    statuses = [p.status for p in progress]
     assert statuses[0] == "Creating" and statuses[-1] == "Running"
     assert "Waiting" in statuses
     assert clock.now >= running_at

@@ -135,3 +135,27 @@ def test_separate_processes_share_one_state_file(tmp_path: Path) -> None:
         names = {s["ServiceName"] for s in client.get("/api/v2/services").json()["Services"]}
     emu.close()
     assert names == {f"p{n}_{i}" for n in range(3) for i in range(30)}
+
+
+def test_a_state_file_from_before_the_platform_seam_keeps_its_services(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    # The layout deploykit 0.1 wrote: EAS services as JSON records in a `services` table.
+    import sqlite3
+
+    state = tmp_path / "emulator.sqlite3"
+    first = Emulator(state, clock=clock, timings=SLOW)
+    with signed_client(first, clock) as client:
+        create(client, image_service())
+    first.close()
+    db = sqlite3.connect(state)
+    with db:
+        db.execute("CREATE TABLE services (name TEXT PRIMARY KEY, record TEXT NOT NULL)")
+        db.execute("INSERT INTO services SELECT key, data FROM records WHERE kind = 'eas.service'")
+        db.execute("DELETE FROM records")
+    db.close()
+
+    second = Emulator(state, clock=clock, timings=SLOW)
+    with signed_client(second, clock) as client:
+        assert describe(client)["ServiceName"] == "image_test"
+    second.close()

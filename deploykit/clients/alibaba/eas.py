@@ -1,9 +1,10 @@
 """The PAI-EAS management API (OpenAPI 2021-07-01, ROA style): one method per operation.
 
 Paths, queries and bodies are reference/eas.md §3.2; ``ClusterId`` in every path is the
-region (§0.1). Each call is signed by :class:`Acs3Auth`, retried by the shared
-:class:`RetryPolicy`, and its errors are deploykit's typed errors carrying the server's
-``Code``, ``Message`` and ``RequestId``.
+region (§0.1). Requests are signed by :class:`Acs3Auth` (given to the httpx client), sent and
+retried by the :class:`ApiClient` core, and spoken in the :data:`EAS_DIALECT` (headers, error
+codes, ``x-acs-retry-after``). This module also says how a DescribeService answer reads as
+normalized :class:`Progress`: the EAS status table lives here.
 
 Two calls are not blindly retried because a lost answer hides whether they took effect:
 
@@ -18,27 +19,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from deploykit.clients._retry import RetryableFailure, RetryPolicy, RetryStats, transport_failure
-from deploykit.clients.alibaba._errors import error_from_response
-from deploykit.errors import ApiError, ConflictError, NotFoundError, SpecError
+from deploykit.clients._api import ApiClient, Reply
+from deploykit.clients._retry import RetryableFailure, RetryPolicy
+from deploykit.clients._wait import Phase, Progress
+from deploykit.clients.alibaba._dialect import EAS_DIALECT
+from deploykit.errors import NotFoundError, SpecError
 
-T = TypeVar("T")
-
-API_VERSION = "2021-07-01"  # reference/eas.md §3.1
 # reference/eas.md §3.2 (ListServices): PageSize defaults to 100.
 LIST_PAGE_SIZE = 100
-# reference/eas.md §3.1: the SDK sends JSON bodies with this content type.
-JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 # Statuses showing that a delete, start or stop already took effect (reference/eas.md §3.4).
 DELETING_STATES = frozenset({"Deleting", "Deleted"})
 STARTED_STATES = frozenset({"Starting", "Waiting", "Running"})
 STOPPED_STATES = frozenset({"Stopping", "Stopped"})
+# reference/eas.md §3.4: what each ServiceStatus means to a wait; every other status of the
+# enum (Creating, Waiting, Updating, Scaling, …) is on its way somewhere.
+PHASES: Mapping[str, Phase] = {
+    "Running": Phase.RUNNING,
+    "Stopped": Phase.STOPPED,
+    "Failed": Phase.FAILED,
+    "DeleteFailed": Phase.DELETE_FAILED,
+}
 
 
 def regional_host(region: str) -> str:
@@ -46,19 +51,7 @@ def regional_host(region: str) -> str:
     return f"pai-eas.{region}.aliyuncs.com"
 
 
-@dataclass(frozen=True)
-class ServiceRef:
-    """What CreateService answers (reference/eas.md §3.3), plus whether a retry resolved it."""
-
-    body: Mapping[str, Any]
-    resolved_by_describe: bool = False
-
-    @property
-    def request_id(self) -> str:
-        return str(self.body.get("RequestId") or "")
-
-
-class EasClient:
+class EasClient(ApiClient):
     """The EAS management API of one region, over an httpx client built by ``_http``."""
 
     def __init__(
@@ -69,34 +62,32 @@ class EasClient:
         policy: RetryPolicy | None = None,
         on_retry: Callable[[RetryableFailure, float], None] | None = None,
     ) -> None:
-        self.http = http
+        super().__init__(http, EAS_DIALECT, policy=policy, on_retry=on_retry)
         self.region = region
-        self.policy = policy or RetryPolicy()
-        self.stats = RetryStats()
-        self._on_retry = on_retry
 
     # -- operations ---------------------------------------------------------------------
 
-    def create(self, spec: Mapping[str, Any]) -> ServiceRef:
+    def create(self, spec: Mapping[str, Any]) -> Reply:
         """CreateService, ``POST /api/v2/services`` with the service JSON as the body.
 
         A name taken before our first request is a ``ConflictError``: never an update.
         """
         name = service_name(spec)
-        body = json.dumps(spec, ensure_ascii=False)
 
-        def created() -> ServiceRef | None:
+        def created() -> Reply | None:
             found = self.find(name)
-            return None if found is None else ServiceRef(found, resolved_by_describe=True)
+            if found is None:
+                return None
+            return Reply(str(found.get("RequestId") or ""), body=found, resolved_by_describe=True)
 
-        return self._once_only(
-            lambda: ServiceRef(self._once("CreateService", "POST", "/api/v2/services", body=body)),
+        return self.once_only(
+            lambda: self.send("CreateService", "POST", "/api/v2/services", body=spec),
             settled=created,
         )
 
     def describe(self, name: str) -> dict[str, Any]:
         """DescribeService; ``NotFoundError`` when there is no such service."""
-        return self._call("DescribeService", "GET", self._path(name))
+        return dict(self.call("DescribeService", "GET", self._path(name)).body)
 
     def find(self, name: str) -> dict[str, Any] | None:
         """DescribeService, with None for a service that does not exist."""
@@ -105,25 +96,23 @@ class EasClient:
         except NotFoundError:
             return None
 
-    def update(
-        self, name: str, spec: Mapping[str, Any], *, replace: bool = False
-    ) -> dict[str, Any]:
+    def update(self, name: str, spec: Mapping[str, Any], *, replace: bool = False) -> Reply:
         """UpdateService: merge by default, ``UpdateType=replace`` replaces (reference §3.5).
 
         Safe to resend: applying the same configuration twice leaves the same configuration.
         """
-        return self._call(
+        return self.call(
             "UpdateService",
             "PUT",
             self._path(name),
             params={"UpdateType": "replace"} if replace else None,
-            body=json.dumps(spec, ensure_ascii=False),
+            body=spec,
         )
 
-    def delete(self, name: str) -> dict[str, Any]:
+    def delete(self, name: str) -> Reply:
         """DeleteService; after an unknown outcome, a service gone or going counts as deleted."""
-        return self._once_only(
-            lambda: self._once("DeleteService", "DELETE", self._path(name)),
+        return self.once_only(
+            lambda: self.send("DeleteService", "DELETE", self._path(name)),
             settled=lambda: self._settled(name, DELETING_STATES, "is terminating", gone_ok=True),
         )
 
@@ -135,7 +124,7 @@ class EasClient:
             params = {"PageNumber": str(page), "PageSize": str(LIST_PAGE_SIZE)}
             if name_filter:
                 params["Filter"] = name_filter
-            body = self._call("ListServices", "GET", "/api/v2/services", params=params)
+            body = self.call("ListServices", "GET", "/api/v2/services", params=params).body
             services = body.get("Services") or []
             yield from services
             seen += len(services)
@@ -146,32 +135,65 @@ class EasClient:
                 return
             page += 1
 
-    def start(self, name: str) -> dict[str, Any]:
+    def start(self, name: str) -> Reply:
         """StartService; after an unknown outcome, a service starting or running is started."""
-        return self._once_only(
-            lambda: self._once("StartService", "PUT", self._path(name, "start")),
+        return self.once_only(
+            lambda: self.send("StartService", "PUT", self._path(name, "start")),
             settled=lambda: self._settled(name, STARTED_STATES, "is starting"),
         )
 
-    def stop(self, name: str) -> dict[str, Any]:
+    def stop(self, name: str) -> Reply:
         """StopService; after an unknown outcome, a service stopping or stopped is stopped."""
-        return self._once_only(
-            lambda: self._once("StopService", "PUT", self._path(name, "stop")),
+        return self.once_only(
+            lambda: self.send("StopService", "PUT", self._path(name, "stop")),
             settled=lambda: self._settled(name, STOPPED_STATES, "is stopping"),
         )
 
-    def scale(self, name: str, instances: int) -> dict[str, Any]:
+    def scale(self, name: str, instances: int) -> Reply:
         """ScaleService; the body is ``{"Instance": N}`` (reference/eas.md §3.2)."""
-        body = json.dumps({"Instance": instances})
-        return self._call("ScaleService", "PUT", self._path(name, "scale"), body=body)
+        return self.call("ScaleService", "PUT", self._path(name, "scale"),
+                         body={"Instance": instances})
 
     def events(self, name: str) -> list[dict[str, Any]]:
         """DescribeServiceEvent, first page (the server's default window is the last 7 days)."""
-        body = self._call(
+        body = self.call(
             "DescribeServiceEvent", "GET", self._path(name, "events"),
             params={"PageNum": "1", "PageSize": str(LIST_PAGE_SIZE)},
-        )
+        ).body
         return list(body.get("Events") or [])
+
+    # -- reading answers ------------------------------------------------------------------
+
+    @staticmethod
+    def progress(service: Mapping[str, Any] | None) -> Progress:
+        """A DescribeService answer (reference/eas.md §3.3) as the waiter sees it."""
+        if service is None:
+            return Progress.gone()
+        status = str(service.get("Status") or "Unknown")
+        return Progress(
+            status=status,
+            phase=PHASES.get(status, Phase.PROGRESSING),
+            total=_count(service.get("TotalInstance")),
+            pending=_count(service.get("PendingInstance")),
+            running=_count(service.get("RunningInstance")),
+            message=str(service.get("Message") or ""),
+            current_version=_version(service.get("CurrentVersion")),
+            latest_version=_version(service.get("LatestVersion")),
+        )
+
+    @staticmethod
+    def live_spec(service: Mapping[str, Any]) -> dict[str, Any]:
+        """The live service JSON: DescribeService's ``ServiceConfig`` is a string (§3.3)."""
+        raw = service.get("ServiceConfig")
+        if isinstance(raw, Mapping):
+            return dict(raw)
+        if isinstance(raw, str) and raw.strip():
+            try:
+                parsed = json.loads(raw)
+            except ValueError:
+                return {}
+            return parsed if isinstance(parsed, dict) else {}
+        return {}
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -180,83 +202,15 @@ class EasClient:
         parts = [quote(self.region, safe=""), quote(name, safe=""), *tail]
         return "/api/v2/services/" + "/".join(parts)
 
-    def _once_only(self, send: Callable[[], T], *, settled: Callable[[], T | None]) -> T:
-        """Send a request that must not be repeated blindly.
-
-        After an attempt whose outcome is unknown (a lost answer, a 5xx), ``settled()`` asks
-        the service whether it already took effect — a result means yes — before anything
-        is sent again. A conflict or not-found answer to a resend is checked the same way;
-        to a first send it is the truth (e.g. the name was taken before we came).
-        """
-        unknown = False
-
-        def attempt() -> T:
-            nonlocal unknown
-            if unknown and (done := settled()) is not None:
-                return done
-            try:
-                return send()
-            except RetryableFailure as failure:
-                unknown = unknown or failure.maybe_applied
-                raise
-            except (ConflictError, NotFoundError):
-                if unknown and (done := settled()) is not None:
-                    return done
-                raise
-
-        return self._retrying(attempt)
-
     def _settled(
         self, name: str, states: frozenset[str], doing: str, *, gone_ok: bool = False
-    ) -> dict[str, Any] | None:
+    ) -> Reply | None:
         """The answer an operation would have given, if the service shows it took effect."""
         found = self.find(name)
         if (found is None and gone_ok) or (found is not None and found.get("Status") in states):
-            return {"RequestId": str((found or {}).get("RequestId") or ""),
-                    "Message": f"Service [{name}] in region [{self.region}] {doing}"}
+            return Reply(str((found or {}).get("RequestId") or ""),
+                         f"Service [{name}] in region [{self.region}] {doing}")
         return None
-
-    def _call(
-        self,
-        action: str,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: str | None = None,
-    ) -> dict[str, Any]:
-        return self._retrying(lambda: self._once(action, method, path, params=params, body=body))
-
-    def _retrying(self, attempt: Callable[[], T]) -> T:
-        return self.policy.run(attempt, stats=self.stats, on_retry=self._on_retry)
-
-    def _once(
-        self,
-        action: str,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: str | None = None,
-    ) -> dict[str, Any]:
-        """Send one signed request; the answer's JSON, or a typed error / RetryableFailure."""
-        headers = {"x-acs-action": action, "x-acs-version": API_VERSION}
-        if body is not None:
-            headers["content-type"] = JSON_CONTENT_TYPE
-        try:
-            response = self.http.request(
-                method,
-                path,
-                params=dict(params) if params else None,
-                content=body.encode() if body is not None else None,
-                headers=headers,
-            )
-        except httpx.TransportError as err:
-            raise transport_failure(err, action) from None
-        if response.status_code >= 400:
-            error = error_from_response(response, action)
-            raise error
-        return _json_body(response, action)
 
 
 def service_name(spec: Mapping[str, Any]) -> str:
@@ -269,16 +223,15 @@ def service_name(spec: Mapping[str, Any]) -> str:
     return name
 
 
-def _json_body(response: httpx.Response, action: str) -> dict[str, Any]:
-    # reference/eas.md §3.6: ROA may answer 204 with an empty body.
-    if not response.content:
-        return {"RequestId": response.headers.get("x-acs-request-id", "")}
+def _count(value: Any) -> int:
     try:
-        data = json.loads(response.content)
-    except ValueError:
-        raise ApiError(
-            f"{action}: the API answered HTTP {response.status_code} with a body that is not JSON",
-            status=response.status_code,
-            hint="check --endpoint: it should be the PAI-EAS management API",
-        ) from None
-    return data if isinstance(data, dict) else {"Data": data}
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _version(value: Any) -> int | None:
+    try:
+        return None if value in (None, "") else int(value)
+    except (TypeError, ValueError):
+        return None

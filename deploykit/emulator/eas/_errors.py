@@ -1,4 +1,4 @@
-"""The error answers the emulator gives: one table of codes, one exception, one body shape.
+"""The error answers the EAS emulator gives: one table of codes, one exception, one body shape.
 
 Body shape (reference/eas.md §3.6, a real EAS answer quoted in aliyun/darabonba-openapi#190):
 ``{"RequestId","HostId","Code","Message","HttpCode","Success":false}``.
@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+
+from deploykit.emulator._emulator import ApiFailure
 
 # The HostId EAS answers with looks like a pod name ("eas-apiserver-6b9ccffc5f-bq8j8", §3.6).
 HOST_ID = "eas-apiserver-emulator"
@@ -62,15 +64,12 @@ ERRORS: dict[str, ErrorKind] = {
 }
 
 
-class ApiFailure(Exception):
-    """Raised inside the emulator to answer with an error; never escapes ``Emulator.handle``."""
+class EasFailure(ApiFailure):
+    """An EAS error answer by its code: the status and default message come from the table."""
 
     def __init__(self, code: str, message: str | None = None) -> None:
         kind = ERRORS[code]
-        self.code = code
-        self.status = kind.status
-        self.message = message or kind.message
-        super().__init__(f"{code}: {self.message}")
+        super().__init__(kind.status, code, message or kind.message)
 
 
 def new_request_id() -> str:

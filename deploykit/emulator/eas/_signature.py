@@ -21,7 +21,7 @@ from deploykit.clients.alibaba._signer import (
     signature,
     split_raw_path,
 )
-from deploykit.emulator._errors import ApiFailure
+from deploykit.emulator.eas._errors import EasFailure
 
 # reference/eas.md §4.1: x-acs-date "must be within 15 minutes" of the server's time.
 MAX_CLOCK_SKEW = 15 * 60.0
@@ -50,42 +50,42 @@ def verify_signature(
 ) -> str:
     """Check everything but the nonce's freshness; return the nonce to record.
 
-    Raises :class:`ApiFailure` with the code the gateway would use. The nonce is recorded by
+    Raises :class:`EasFailure` with the code the gateway would use. The nonce is recorded by
     the caller, inside its transaction, only once the signature is known to be good — a
     forged request must not burn a legitimate client's nonce.
     """
     auth_value = header(headers, "authorization")
     if auth_value is None:
-        raise ApiFailure("MissingParameter", "The Authorization header is missing")
+        raise EasFailure("MissingParameter", "The Authorization header is missing")
     auth = parse_authorization(auth_value)
     if auth is None:
-        raise ApiFailure(
+        raise EasFailure(
             "IncompleteSignature",
             "Authorization is not 'ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…'",
         )
     secret = credentials.get(auth.access_key_id)
     if secret is None:
-        raise ApiFailure("InvalidAccessKeyId.NotFound")
+        raise EasFailure("InvalidAccessKeyId.NotFound")
     sts_key = header(headers, "x-acs-accesskey-id")
     if sts_key is not None and sts_key != auth.access_key_id:
-        raise ApiFailure("IncompleteSignature", "x-acs-accesskey-id does not match Credential")
+        raise EasFailure("IncompleteSignature", "x-acs-accesskey-id does not match Credential")
     missing = [name for name in _MUST_SIGN if name not in auth.signed_headers]
     if missing:
-        raise ApiFailure("IncompleteSignature", f"SignedHeaders must include {', '.join(missing)}")
+        raise EasFailure("IncompleteSignature", f"SignedHeaders must include {', '.join(missing)}")
     _check_date(header(headers, "x-acs-date"), now)
     nonce = header(headers, "x-acs-signature-nonce")
     if not nonce:
-        raise ApiFailure("MissingParameter", "The x-acs-signature-nonce header is missing")
+        raise EasFailure("MissingParameter", "The x-acs-signature-nonce header is missing")
     declared = header(headers, "x-acs-content-sha256") or ""
     if not hmac.compare_digest(declared, hashlib.sha256(body).hexdigest()):
-        raise ApiFailure(
+        raise EasFailure(
             "SignatureDoesNotMatch", "x-acs-content-sha256 does not match the request body"
         )
     path, query = split_raw_path(raw_path)
     canonical, _ = canonical_request(method, path, query, headers, auth.signed_headers, declared)
     expected = signature(secret.get_secret_value(), canonical)
     if not hmac.compare_digest(expected, auth.signature):
-        raise ApiFailure(
+        raise EasFailure(
             "SignatureDoesNotMatch",
             "The request signature does not match; check the AccessKey secret",
         )
@@ -94,15 +94,15 @@ def verify_signature(
 
 def _check_date(value: str | None, now: float) -> None:
     if value is None:
-        raise ApiFailure("MissingParameter", "The x-acs-date header is missing")
+        raise EasFailure("MissingParameter", "The x-acs-date header is missing")
     try:
         sent = datetime.strptime(value, _DATE_FORMAT).replace(tzinfo=timezone.utc).timestamp()
     except ValueError:
-        raise ApiFailure(
+        raise EasFailure(
             "InvalidTimeStamp.Format", f"x-acs-date {value!r} is not yyyy-MM-ddTHH:mm:ssZ"
         ) from None
     if abs(now - sent) > MAX_CLOCK_SKEW:
-        raise ApiFailure(
+        raise EasFailure(
             "InvalidTimeStamp.Expired",
             f"x-acs-date {value} is more than 15 minutes from the server time; sync the clock",
         )

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from deploykit.emulator._lifecycle import PHASES, Snapshot, Timings
-from deploykit.emulator._store import ServiceRecord
+from deploykit.emulator._lifecycle import Snapshot, Timings
+from deploykit.emulator.eas._service import PHASES, ServiceRecord
 
 
 def account_uid(access_key_ids: Iterable[str]) -> str:

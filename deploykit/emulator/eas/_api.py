@@ -16,19 +16,19 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from deploykit.emulator._errors import ApiFailure
-from deploykit.emulator._lifecycle import (
-    Operation,
-    Snapshot,
-    Timings,
+from deploykit.emulator._lifecycle import Operation, Snapshot, Timings
+from deploykit.emulator._store import Store
+from deploykit.emulator.eas._errors import EasFailure
+from deploykit.emulator.eas._service import (
+    EAS_LIFECYCLE,
+    ServiceRecord,
+    Services,
     impossible_because,
     instance_count,
-    snapshot,
 )
-from deploykit.emulator._service_view import endpoints, events_at, new_event, service_view
-from deploykit.emulator._store import ServiceRecord, ServiceStore, Transaction
+from deploykit.emulator.eas._view import endpoints, events_at, new_event, service_view
 
-Answer = dict[str, Any]
+Body = dict[str, Any]
 _SERVICE = r"/api/v2/services/(?P<cluster>[^/]+)/(?P<name>[^/]+)"
 # (method, path pattern, action) — §3.2. ClusterId is the region.
 ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
@@ -64,7 +64,7 @@ def route(method: str, path: str, query: Mapping[str, str], body: bytes) -> Call
             groups = match.groupdict()
             cluster, name = unquote(groups.get("cluster", "")), unquote(groups.get("name", ""))
             return Call(action, cluster, name, query, body)
-    raise ApiFailure("InvalidAction.NotFound", f"No API for {method.upper()} {path}")
+    raise EasFailure("InvalidAction.NotFound", f"No API for {method.upper()} {path}")
 
 
 class ServiceApi:
@@ -72,87 +72,84 @@ class ServiceApi:
 
     def __init__(
         self,
-        store: ServiceStore,
+        store: Store,
         *,
         region: str,
         uid: str,
         timings: Timings,
-        clock: Callable[[], float],
         known_images: Collection[str] | None,
     ) -> None:
         self._store = store
         self._region = region
         self._uid = uid
         self._timings = timings
-        self._clock = clock
         self._known_images = known_images
 
-    def call(self, call: Call) -> Answer:
-        """The answer to ``call`` (without RequestId); raises :class:`ApiFailure`."""
-        operation: Callable[[Transaction, Call, float], Answer] = getattr(self, f"_{call.action}")
+    def call(self, call: Call, now: float) -> Body:
+        """The answer to ``call`` (without RequestId); raises :class:`EasFailure`."""
+        operation: Callable[[Services, Call, float], Body] = getattr(self, f"_{call.action}")
         if call.action not in ("CreateService", "ListServices") and call.cluster != self._region:
             raise self._not_found(call.name, call.cluster)
-        now = self._clock()
         with self._store.transaction() as tx:
-            return operation(tx, call, now)
+            return operation(Services(tx), call, now)
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _not_found(self, name: str, region: str | None = None) -> ApiFailure:
-        return ApiFailure(
+    def _not_found(self, name: str, region: str | None = None) -> EasFailure:
+        return EasFailure(
             "InvalidService.NotFound",
             f"Service [{name}] in region [{region or self._region}] does not exist",
         )
 
     def _find(
-        self, tx: Transaction, name: str, now: float
+        self, tx: Services, name: str, now: float
     ) -> tuple[ServiceRecord, Snapshot] | None:
         record = tx.get(name)
         snap = None if record is None else self._current(tx, record, now)
         return None if record is None or snap is None else (record, snap)
 
-    def _current(self, tx: Transaction, record: ServiceRecord, now: float) -> Snapshot | None:
+    def _current(self, tx: Services, record: ServiceRecord, now: float) -> Snapshot | None:
         """The service's status now; None (and purged) once a deleted service is gone."""
-        snap = snapshot(record.operation, now, self._timings)
+        snap = EAS_LIFECYCLE.snapshot(record.operation, now, self._timings)
         if snap.gone:
             tx.delete(record.name)
             return None
         return snap
 
-    def _live(self, tx: Transaction, name: str, now: float) -> tuple[ServiceRecord, Snapshot]:
+    def _live(self, tx: Services, name: str, now: float) -> tuple[ServiceRecord, Snapshot]:
         found = self._find(tx, name, now)
         if found is None:
             raise self._not_found(name)
         return found
 
     def _begin(
-        self, tx: Transaction, record: ServiceRecord, op: Operation, reason: str, now: float
+        self, tx: Services, record: ServiceRecord, op: Operation, reason: str, now: float
     ) -> None:
         record.operation = op
         record.update_time = now
         record.events.append(new_event(now, reason, f"Service [{record.name}] {reason.lower()}"))
         tx.put(record)
 
-    def _message(self, name: str, doing: str) -> Answer:
+    def _message(self, name: str, doing: str) -> Body:
         # §3.3: "Service [foo] in region [cn-shanghai] is terminating" (… is starting/scaling).
         return {"Message": f"Service [{name}] in region [{self._region}] is {doing}"}
 
     def _refuse_while_deleting(self, snap: Snapshot, name: str) -> None:
         if snap.status == "Deleting":
-            raise ApiFailure("InvalidServiceStatus", f"Service [{name}] is being deleted")
+            raise EasFailure("InvalidServiceStatus", f"Service [{name}] is being deleted")
 
     def _failure_for(self, config: Mapping[str, Any]) -> str | None:
         return impossible_because(config, self._known_images)
 
     # -- actions ---------------------------------------------------------------------------
 
-    def _CreateService(self, tx: Transaction, call: Call, now: float) -> Answer:
+    def _CreateService(self, tx: Services, call: Call, now: float) -> Body:
         config = _service_json(call.body)
         name = _service_name(config)
         if not name:
-            raise ApiFailure("InvalidParameter", "Service name is empty")  # §3.6, verbatim
+            raise EasFailure("InvalidParameter", "Service name is empty")  # §3.6, verbatim
         if self._find(tx, name, now) is not None:
-            raise ApiFailure(
+            raise EasFailure(
                 "ServiceAlreadyExists",
                 f"Service [{name}] already exists in region [{self._region}]",
             )
@@ -180,11 +177,11 @@ class ServiceApi:
             **endpoints(self._uid, self._region, name),
         }
 
-    def _DescribeService(self, tx: Transaction, call: Call, now: float) -> Answer:
+    def _DescribeService(self, tx: Services, call: Call, now: float) -> Body:
         record, snap = self._live(tx, call.name, now)
         return service_view(record, snap, self._uid, self._region)
 
-    def _UpdateService(self, tx: Transaction, call: Call, now: float) -> Answer:
+    def _UpdateService(self, tx: Services, call: Call, now: float) -> Body:
         record, snap = self._live(tx, call.name, now)
         self._refuse_while_deleting(snap, call.name)
         change = _service_json(call.body)
@@ -194,12 +191,12 @@ class ServiceApi:
         elif update_type == "replace":
             config = change
         else:
-            raise ApiFailure(
+            raise EasFailure(
                 "InvalidParameter", f"UpdateType must be merge or replace, not {update_type!r}"
             )
         renamed = _service_name(config)
         if renamed and renamed != record.name:
-            raise ApiFailure("InvalidParameter", "The service name cannot be changed by an update")
+            raise EasFailure("InvalidParameter", "The service name cannot be changed by an update")
         if not renamed:
             _set_name(config, record.name)
         record.config = config
@@ -215,13 +212,13 @@ class ServiceApi:
         # §3.3: "Succeed to update service [foo] in region [cn-shanghai]"
         return {"Message": f"Succeed to update service [{record.name}] in region [{self._region}]"}
 
-    def _DeleteService(self, tx: Transaction, call: Call, now: float) -> Answer:
+    def _DeleteService(self, tx: Services, call: Call, now: float) -> Body:
         record, snap = self._live(tx, call.name, now)
         if snap.status != "Deleting":
             self._begin(tx, record, Operation("delete", now, snap.running, 0), "Deleting", now)
         return self._message(record.name, "terminating")
 
-    def _StartService(self, tx: Transaction, call: Call, now: float) -> Answer:
+    def _StartService(self, tx: Services, call: Call, now: float) -> Body:
         record, snap = self._live(tx, call.name, now)
         self._refuse_while_deleting(snap, call.name)
         if snap.status in ("Stopped", "Stopping", "Failed"):
@@ -230,20 +227,20 @@ class ServiceApi:
             self._begin(tx, record, op, "Starting", now)
         return self._message(record.name, "starting")
 
-    def _StopService(self, tx: Transaction, call: Call, now: float) -> Answer:
+    def _StopService(self, tx: Services, call: Call, now: float) -> Body:
         record, snap = self._live(tx, call.name, now)
         self._refuse_while_deleting(snap, call.name)
         if snap.status not in ("Stopped", "Stopping"):
             self._begin(tx, record, Operation("stop", now, snap.running, 0), "Stopping", now)
         return self._message(record.name, "stopping")
 
-    def _ScaleService(self, tx: Transaction, call: Call, now: float) -> Answer:
+    def _ScaleService(self, tx: Services, call: Call, now: float) -> Body:
         record, snap = self._live(tx, call.name, now)
         self._refuse_while_deleting(snap, call.name)
         body = _json_object(call.body, "ScaleService body")
         count = body.get("Instance")  # §3.2: {"Instance": <int64, required>}
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ApiFailure("InvalidParameter", "Instance must be an integer >= 0")
+            raise EasFailure("InvalidParameter", "Instance must be an integer >= 0")
         metadata = record.config.setdefault("metadata", {})
         if isinstance(metadata, dict):
             metadata["instance"] = count
@@ -255,7 +252,7 @@ class ServiceApi:
             self._begin(tx, record, op, "Scaling", now)
         return self._message(record.name, "scaling")
 
-    def _ListServices(self, tx: Transaction, call: Call, now: float) -> Answer:
+    def _ListServices(self, tx: Services, call: Call, now: float) -> Body:
         q = call.query
         page_number = _positive_int(q, "PageNumber", 1)
         page_size = _positive_int(q, "PageSize", 100)  # §3.2: defaults 1 and 100
@@ -283,7 +280,7 @@ class ServiceApi:
             "Services": [service_view(r, s, self._uid, self._region) for r, s in page],
         }
 
-    def _DescribeServiceEvent(self, tx: Transaction, call: Call, now: float) -> Answer:
+    def _DescribeServiceEvent(self, tx: Services, call: Call, now: float) -> Body:
         record, _ = self._live(tx, call.name, now)
         events = events_at(record, now, self._timings)
         if call.query.get("EventType"):
@@ -302,9 +299,9 @@ def _json_object(body: bytes, what: str) -> dict[str, Any]:
     try:
         data = json.loads(body.decode("utf-8")) if body else None
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ApiFailure("InvalidParameter", f"{what} is not valid JSON: {err}") from None
+        raise EasFailure("InvalidParameter", f"{what} is not valid JSON: {err}") from None
     if not isinstance(data, dict):
-        raise ApiFailure("InvalidParameter", f"{what} must be a JSON object")
+        raise EasFailure("InvalidParameter", f"{what} must be a JSON object")
     return data
 
 
@@ -348,9 +345,9 @@ def _labels(raw: str | None) -> dict[str, str]:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError:
-        raise ApiFailure("InvalidParameter", "Labels must be a JSON object") from None
+        raise EasFailure("InvalidParameter", "Labels must be a JSON object") from None
     if not isinstance(data, dict):
-        raise ApiFailure("InvalidParameter", "Labels must be a JSON object")
+        raise EasFailure("InvalidParameter", "Labels must be a JSON object")
     return {str(k): str(v) for k, v in data.items()}
 
 
@@ -363,5 +360,5 @@ def _positive_int(query: Mapping[str, str], key: str, default: int) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise ApiFailure("InvalidParameter", f"{key} must be a positive integer, not {raw!r}")
+        raise EasFailure("InvalidParameter", f"{key} must be a positive integer, not {raw!r}")
     return value

@@ -1,0 +1,139 @@
+"""PAI-EAS's management API on the emulator core: signatures, routes, answers and errors.
+
+:class:`EasApi` is the :class:`~deploykit.emulator._emulator.CloudApi` of PAI-EAS: ACS3
+signatures and nonces (``_signature``), the routes and operations (``_api``), the ``Service``
+struct (``_view``), the error table (``_errors``) and the stored record with its status table
+(``_service``). :class:`Emulator` puts it on the core with a store, faults and a clock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Mapping
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from deploykit.clients.alibaba._signer import split_raw_path
+from deploykit.emulator._emulator import (
+    Answer,
+    ApiFailure,
+    EmulatorCore,
+    Reply,
+    Request,
+)
+from deploykit.emulator._faults import Fault, Faults
+from deploykit.emulator._lifecycle import Timings
+from deploykit.emulator._store import Store
+from deploykit.emulator.eas._api import ServiceApi, route
+from deploykit.emulator.eas._errors import EasFailure, error_body, new_request_id
+from deploykit.emulator.eas._signature import NONCE_MEMORY, verify_signature
+from deploykit.emulator.eas._view import account_uid
+
+# The documented defaults (README): what `--endpoint local` and `emulator serve` accept when no
+# credentials are given. Not secrets — they only open a local emulator.
+DEFAULT_ACCESS_KEY_ID = "LTAI5tDeployKitEmulator"
+DEFAULT_ACCESS_KEY_SECRET = "deploykit-emulator-secret"  # noqa: S105 - a documented default
+_JSON = ("content-type", "application/json;charset=utf-8")
+# Alibaba Cloud answers carry the request id as a header too, errors included (§3.6).
+_REQUEST_ID = "x-acs-request-id"
+# Which injected server fault answers with which code (reference/eas.md §3.6: Terraform's
+# NeedRetry lists ServiceUnavailable; a 5xx of either kind is retried).
+_FAULT_CODES = {
+    Fault.UNAVAILABLE: "ServiceUnavailable",
+    Fault.INTERNAL: "InternalError",
+    # §3.6: the throttling fixture in darabonba-openapi's client tests (HTTP 400 + retry-after).
+    Fault.THROTTLE: "Throttling.User",
+}
+
+
+class EasApi:
+    """PAI-EAS for one account in one region, over one store."""
+
+    def __init__(
+        self,
+        store: Store,
+        credentials: Mapping[str, SecretStr],
+        *,
+        region: str,
+        timings: Timings,
+        known_images: Collection[str] | None,
+    ) -> None:
+        self._store = store
+        self._credentials = credentials
+        self._services = ServiceApi(
+            store,
+            region=region,
+            uid=account_uid(credentials),
+            timings=timings,
+            known_images=None if known_images is None else frozenset(known_images),
+        )
+
+    def new_request_id(self) -> str:
+        return new_request_id()
+
+    def authenticate(self, request: Request, now: float) -> None:
+        nonce = verify_signature(
+            request.method, request.raw_path, request.headers, request.body, self._credentials, now
+        )
+        # Recorded only once the signature is known to be good: a forged request must not
+        # burn a legitimate client's nonce.
+        with self._store.transaction() as tx:
+            fresh = tx.use_nonce(nonce, now, NONCE_MEMORY)
+        if not fresh:
+            raise EasFailure("SignatureNonceUsed")
+
+    def operate(self, request: Request, now: float) -> Answer:
+        path, query = split_raw_path(request.raw_path)
+        call = route(request.method, path, dict(query), request.body)
+        return Answer(self._services.call(call, now), created=call.action == "CreateService")
+
+    def reply(self, answer: Answer, request_id: str) -> Reply:
+        body = {**answer.body, "RequestId": request_id}
+        return Reply(200, self._headers(request_id), json.dumps(body, ensure_ascii=False).encode())
+
+    def error_reply(self, failure: ApiFailure, request_id: str) -> Reply:
+        return Reply(failure.status, self._headers(request_id), error_body(failure, request_id))
+
+    def fault_reply(self, fault: Fault, retry_after_ms: int, request_id: str) -> Reply:
+        reply = self.error_reply(EasFailure(_FAULT_CODES[fault]), request_id)
+        if fault is not Fault.THROTTLE:
+            return reply
+        # §3.6: throttled answers carry x-acs-retry-after in milliseconds.
+        retry_after = ("x-acs-retry-after", str(retry_after_ms))
+        return Reply(reply.status, [*reply.headers, retry_after], reply.body)
+
+    def _headers(self, request_id: str) -> list[tuple[str, str]]:
+        return [_JSON, (_REQUEST_ID, request_id)]
+
+
+class Emulator(EmulatorCore):
+    """PAI-EAS's management API for one account in one region, locally.
+
+    ``store``: None keeps state in memory; a path keeps it in SQLite, shared by every process
+    using that file. ``known_images``: when given, a container image outside it makes the
+    service end in Failed (as an image that cannot be pulled does on EAS).
+    """
+
+    def __init__(
+        self,
+        store: str | Path | None = None,
+        credentials: Mapping[str, str] | None = None,
+        faults: Faults | None = None,
+        region: str = "cn-shanghai",
+        latency: float = 0.0,
+        timings: Timings | None = None,
+        clock: Callable[[], float] | None = None,
+        known_images: Collection[str] | None = None,
+    ) -> None:
+        pairs = credentials or {DEFAULT_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_SECRET}
+        self._keys = {ak: SecretStr(sk) for ak, sk in pairs.items()}
+        self.region = region
+        shared = Store(store)
+        api = EasApi(shared, self._keys, region=region, timings=timings or Timings(),
+                     known_images=known_images)
+        super().__init__(api, shared, faults=faults, latency=latency, clock=clock)
+
+    @property
+    def access_key_ids(self) -> list[str]:
+        return sorted(self._keys)
