@@ -37,14 +37,18 @@ def config(
         typer.Option("-e", "--endpoint", help="pai-eas.<region>.aliyuncs.com, a URL, or local"),
     ] = None,
     profile: Annotated[str, typer.Option("--profile", help="profile name")] = "default",
+    platform: Annotated[
+        str, typer.Option("--platform", help="whose profile: eas", metavar="PLATFORM")
+    ] = "eas",
 ) -> None:
     """Save credentials, region and endpoint in a profile (like `eascmd config`)."""
     import sys
 
     from pydantic import SecretStr
 
-    from deploykit import credentials
+    from deploykit import credentials, platforms
 
+    provider = platforms.get(platform).credentials  # an unknown platform fails before a prompt
     if access_key_id and not access_key_secret and sys.stdin.isatty():
         access_key_secret = typer.prompt("AccessKey secret", hide_input=True)
     if access_key_id and not access_key_secret:
@@ -58,9 +62,10 @@ def config(
             hint="e.g. deploykit config -i <AccessKeyId> -k <AccessKeySecret> -r cn-shanghai",
         )
     path = credentials.config_path()
+    section = credentials.section_name(provider, profile)
     credentials.write_profile(
         path,
-        profile,
+        section,
         access_key_id=access_key_id,
         access_key_secret=SecretStr(access_key_secret) if access_key_secret else None,
         security_token=SecretStr(security_token) if security_token else None,

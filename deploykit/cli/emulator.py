@@ -1,7 +1,8 @@
-"""``deploykit emulator serve``: the EAS emulator over HTTP, for users' CI (PRODUCT.md).
+"""``deploykit emulator serve``: a platform's emulator over HTTP, for users' CI (PRODUCT.md).
 
-Parses options into ``Emulator(...)`` arguments and runs its ASGI app under uvicorn on a
-socket bound here, so the one line printed at start names the real port (``--port 0`` picks a
+Parses options into ``EmulatorSettings``, opens the ``--platform``'s emulator with them
+(``deploykit.emulator.open_emulator``) and runs its ASGI app under uvicorn on a socket bound
+here, so the one line printed at start names the real port (``--port 0`` picks a
 free one). uvicorn, starlette-free ASGI and httpx are imported inside the command only: this
 module is imported at every CLI start-up.
 """
@@ -13,7 +14,7 @@ import socket
 import sys
 import threading
 from types import FrameType
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -21,7 +22,9 @@ from deploykit.cli import _console
 from deploykit.cli._exit import ExitCode
 from deploykit.errors import ConfigError
 
-PLATFORMS = ("eas", "modelarts")
+if TYPE_CHECKING:
+    from deploykit.emulator import EmulatorSettings
+
 # The port the client's --endpoint examples use (http://127.0.0.1:8765).
 DEFAULT_PORT = 8765
 
@@ -40,7 +43,10 @@ def serve_command(
         Optional[str],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
         typer.Option(help="Its secret; never printed.", show_default=False),
     ] = None,
-    region: Annotated[str, typer.Option(help="The region (ClusterId) it serves.")] = "cn-shanghai",
+    region: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
+        typer.Option(help="The region it serves (EAS default: cn-shanghai).", metavar="REGION"),
+    ] = None,
     latency: Annotated[float, typer.Option(help="Seconds added to every call.", min=0.0)] = 0.0,
     fail_rate: Annotated[
         float, typer.Option(help="Share of calls answered 500/503.", min=0.0, max=1.0)
@@ -86,85 +92,51 @@ def serve_command(
         ),
     ] = None,
 ) -> None:
-    """Serve the PAI-EAS management API locally until Ctrl-C."""
-    if platform not in PLATFORMS:
-        raise ConfigError(f"--platform {platform!r} is not one of: {', '.join(PLATFORMS)}")
-    if platform == "modelarts":
-        raise ConfigError(
-            "the ModelArts emulator is not supported yet",
-            hint="use --platform eas (the default)",
-        )
-    if project_id is not None or token is not None:
-        raise ConfigError(
-            "--project-id and --token are for --platform modelarts",
-            hint="for EAS, use --access-key-id and --access-key-secret",
-        )
+    """Serve a platform's management API locally until Ctrl-C."""
     if (access_key_id is None) != (access_key_secret is None):
         raise ConfigError(
             "--access-key-id and --access-key-secret go together",
             hint="give both, or neither for the documented defaults",
         )
-    _serve(
-        host,
-        port,
-        credentials=None if access_key_id is None else {access_key_id: access_key_secret or ""},
-        region=region,
-        latency=latency,
-        fault_rates=(fail_rate, throttle_rate, retry_after_ms, drop_rate, lost_create_rate, seed),
-        state=state,
-        known_images=known_image or None,
-    )
+    from deploykit.emulator import EmulatorSettings, Faults, local_state_path
 
-
-def _serve(
-    host: str,
-    port: int,
-    *,
-    credentials: dict[str, str] | None,
-    region: str,
-    latency: float,
-    fault_rates: tuple[float, float, int, float, float, int | None],
-    state: str | None,
-    known_images: list[str] | None,
-) -> None:
-    import sqlite3
-
-    import uvicorn
-
-    from deploykit.emulator import DEFAULT_ACCESS_KEY_SECRET, Emulator, Faults, local_state_path
-
-    fail, throttle, retry_after, drop, lost, seed = fault_rates
     try:
-        faults = Faults(fail, throttle, retry_after, drop, lost, seed)
+        faults = Faults(fail_rate, throttle_rate, retry_after_ms, drop_rate, lost_create_rate, seed)
     except ValueError as err:
         raise ConfigError(
             f"fault rates: {err}", hint="keep --fail-rate + --throttle-rate + --drop-rate <= 1"
         ) from None
-    store = local_state_path() if state == "local" else state
+    settings = EmulatorSettings(
+        store=local_state_path() if state == "local" else state,
+        credentials=None if access_key_id is None else {access_key_id: access_key_secret or ""},
+        region=region,
+        project_id=project_id,
+        token=token,
+        faults=faults,
+        latency=latency,
+        known_images=known_image or None,
+    )
+    _serve(platform, host, port, settings)
+
+
+def _serve(platform: str, host: str, port: int, settings: EmulatorSettings) -> None:
+    import sqlite3
+
+    import uvicorn
+
+    from deploykit.emulator import open_emulator
+
     try:
-        emulator = Emulator(
-            store=store,
-            credentials=credentials,
-            faults=faults,
-            region=region,
-            latency=latency,
-            known_images=known_images,
-        )
+        emulator = open_emulator(platform, settings)
     except (sqlite3.Error, OSError) as err:
         raise ConfigError(
-            f"cannot open the state file {store}: {err}",
+            f"cannot open the state file {settings.store}: {err}",
             hint="give --state a writable file path, or leave it out to keep state in memory",
         ) from None
     listener = _bind(host, port)
     bound_port = listener.getsockname()[1]
-    key_id = emulator.access_key_ids[0]
     url_host = f"[{host}]" if ":" in host else host  # RFC 3986: IPv6 literals in brackets
-    # The secret is shown only when it is the documented default, which is no secret.
-    secret = f", secret {DEFAULT_ACCESS_KEY_SECRET}" if credentials is None else ""
-    _console.out(
-        f"EAS emulator on http://{url_host}:{bound_port} "
-        f"(region {region}, AccessKey ID {key_id}{secret})"
-    )
+    _console.out(emulator.banner(f"http://{url_host}:{bound_port}"))
     sys.stdout.flush()  # the line is what scripts wait for; do not leave it in a pipe buffer
     _console.note("press Ctrl-C to stop")
     config = uvicorn.Config(emulator.asgi_app(), log_level="warning", lifespan="on")

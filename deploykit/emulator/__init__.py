@@ -12,7 +12,13 @@ Inside: a cloud-free core (``_emulator``: the handler both transports take; ``_s
 ``_lifecycle``, ``_faults``) and one package of routes per platform (``eas/``).
 """
 
-from deploykit.emulator._emulator import Reply
+from deploykit.emulator._emulator import (
+    EMULATORS,
+    EmulatorCore,
+    EmulatorSettings,
+    Reply,
+    open_emulator,
+)
 from deploykit.emulator._faults import Faults
 from deploykit.emulator._lifecycle import Timings
 from deploykit.emulator._store import local_state_path
@@ -21,9 +27,13 @@ from deploykit.emulator.eas import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SEC
 __all__ = [
     "DEFAULT_ACCESS_KEY_ID",
     "DEFAULT_ACCESS_KEY_SECRET",
+    "EMULATORS",
     "Emulator",
+    "EmulatorCore",
+    "EmulatorSettings",
     "Faults",
     "Reply",
     "Timings",
     "local_state_path",
+    "open_emulator",
 ]

@@ -12,13 +12,16 @@ routed, and how answers, errors and injected faults look. ``emulator/eas/`` is P
 
 from __future__ import annotations
 
+import importlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from deploykit.emulator._faults import Fault, FaultInjector, Faults
 from deploykit.emulator._store import Store
+from deploykit.errors import ConfigError
 
 if TYPE_CHECKING:
     import httpx
@@ -91,8 +94,26 @@ class CloudApi(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class EmulatorSettings:
+    """What ``deploykit emulator serve`` asks of any platform's emulator. Each takes what
+    applies to its cloud and refuses, with a ``ConfigError``, what does not."""
+
+    store: str | Path | None = None  # None: in memory
+    credentials: Mapping[str, str] | None = None  # AccessKey ID → secret; None: the defaults
+    region: str | None = None  # None: the platform's default
+    project_id: str | None = None
+    token: str | None = None
+    faults: Faults | None = None
+    latency: float = 0.0
+    known_images: Collection[str] | None = None
+
+
 class EmulatorCore:
-    """Faults, authentication and operations of one :class:`CloudApi` over one store."""
+    """Faults, authentication and operations of one :class:`CloudApi` over one store.
+
+    A platform's emulator subclasses it, builds its ``CloudApi``, and adds
+    ``from_settings`` (for ``emulator serve``) and ``banner`` (the line serve prints)."""
 
     def __init__(
         self,
@@ -160,5 +181,37 @@ class EmulatorCore:
 
         return AsgiApp(self)
 
+    @classmethod
+    def from_settings(cls, settings: EmulatorSettings) -> EmulatorCore:
+        """The emulator ``deploykit emulator serve`` runs for these settings."""
+        raise NotImplementedError(f"{cls.__name__} cannot be served")
+
+    def banner(self, url: str) -> str:
+        """The line ``emulator serve`` prints first: where it listens, and for whom. Scripts
+        wait for it; it never shows a secret the user chose."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be served")
+
     def close(self) -> None:
         self._store.close()
+
+
+# --platform value → "module:class" of its emulator (an EmulatorCore with from_settings).
+EMULATORS = {"eas": "deploykit.emulator.eas:Emulator"}
+# Platforms the product names (PRODUCT.md) whose emulator does not exist yet.
+_COMING = ("modelarts",)
+
+
+def open_emulator(platform: str, settings: EmulatorSettings) -> EmulatorCore:
+    """The emulator of ``platform`` for ``emulator serve``; ``ConfigError`` for an unknown
+    platform or settings it cannot take."""
+    where = EMULATORS.get(platform)
+    if where is None:
+        if platform in _COMING:
+            raise ConfigError(
+                f"the {platform} emulator is not supported yet",
+                hint="use --platform eas (the default)",
+            )
+        raise ConfigError(f"--platform {platform!r} is not one of: {', '.join(EMULATORS)}")
+    module, _, name = where.partition(":")
+    emulator: type[EmulatorCore] = getattr(importlib.import_module(module), name)
+    return emulator.from_settings(settings)

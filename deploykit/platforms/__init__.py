@@ -1,4 +1,83 @@
-"""The deploy seam: a table of platforms. (Developer note: see the end of this docstring.)"""
+"""The deploy seam: a table of platforms, each saying how to connect, load, read and print.
+
+Deploy commands (``deploykit.cli.deploy``) never name a cloud: they look the ``--platform`` up
+here, ``connect`` to get a :class:`~deploykit.clients._api.ServiceClient`, and print through
+the platform's :class:`ServiceView` and ``deploy/eascmd_text.py``'s line shapes.
+
+Developer note: plugging in a platform (ModelArts is the worked case)
+=====================================================================
+
+1. Credentials — ``deploykit/credentials/huawei.py``: a key dataclass (``SecretStr`` for
+   secrets) and a provider implementing :class:`deploykit.credentials.Provider`:
+   ``section_prefix`` ("modelarts:"), ``from_section(section, place) -> Source[Key]``,
+   ``from_environment(env) -> Source[Key]`` (the SDK's own names, e.g.
+   ``HUAWEICLOUD_SDK_AK``/``_SK``/``_PROJECT_ID``), ``cloud_file(env, profile) -> (path,
+   section)`` and ``missing(looked_at) -> ConfigError``. ``credentials.resolve(provider, ...)``
+   applies the one order; ``credentials.require(provider, settings)`` raises ``missing``.
+   ``deploykit config --platform modelarts`` then writes ``[modelarts:<profile>]``.
+
+2. Client — ``deploykit/clients/huawei/``:
+   * an ``httpx.Auth`` that signs (SDK-HMAC-SHA256) and/or adds the IAM token; it is given
+     to ``clients._http.build_client(base_url, auth=..., transport=..., log=...)``, which
+     also logs with ``deploykit.secrets`` redaction (X-Auth-Token, X-Subject-Token and
+     X-Security-Token are already secret headers);
+   * a ``clients._api.Dialect`` subclass: ``api``, ``request_id_header`` ("X-Request-Id"),
+     ``error_rules`` (tuple of ``ErrorRule(error, hint, statuses=..., codes=...)``, first
+     match wins), ``operation_headers(action, *, has_body)``, ``answer_fields(body) ->
+     AnswerFields(code, message, request_id)``, ``is_retryable(status, code)``,
+     ``is_refusal(status, code)`` (retryable and did nothing: 429), optionally
+     ``retry_after(response)`` (default: the standard ``Retry-After``);
+   * a client class ``class ModelArtsClient(ApiClient)`` implementing the
+     ``ServiceClient`` protocol: ``create(spec) -> Reply`` (wrap the send in
+     ``self.once_only(send, settled=...)`` so a lost answer is resolved by describing, never
+     by sending twice), ``describe/find(name)``, ``update(name, spec, *, replace)``,
+     ``delete/start/stop(name) -> Reply`` (``once_only`` too), ``scale(name, n)``,
+     ``list_services()``, ``progress(service) -> Progress`` (map each status to a
+     ``clients._wait.Phase``: running, stopped, failed, …, anything else PROGRESSING; fill
+     ``current_version``/``latest_version`` where the API has them) and
+     ``live_spec(service)`` (what ``plan`` diffs against). Requests go through
+     ``self.call(action, method, path, params=..., body=...)`` (retried) or ``self.send``
+     (one attempt); both honour the command's ``--timeout`` deadline.
+
+3. Platform — ``deploykit/platforms/modelarts.py``: an object implementing
+   :class:`Platform` (``name``, ``title``, ``credentials``, ``view``,
+   ``connect(target, options) -> ServiceClient``, ``load_specs(paths) -> LoadedSpecs``), typed
+   ``MODELARTS: Platform = ModelArtsPlatform()`` so mypy checks it. ``connect`` reads
+   ``--endpoint`` with ``platforms._endpoint.parse_endpoint(endpoint, example_host=...)``
+   (pass ``Endpoint.note`` to ``options.notice``), resolves credentials, builds the client
+   with ``options.policy/on_retry/log/transport``; ``--endpoint local`` (``_endpoint.LOCAL``)
+   builds the platform's emulator on ``emulator.local_state_path()`` and uses its
+   ``mock_transport()``. ``load_specs`` calls ``deploy.specs.load_specs(paths,
+   platform="modelarts", name_of=..., what=...)``, which validates before anything is sent.
+   The :class:`ServiceView` prints: ``created_rows``, ``desc_text``, ``ls_text``,
+   ``document`` (use ``deploy.eascmd_text.key_value_table``/``column_table`` for the same
+   shapes as eascmd, and ``secrets.redact_json`` for anything from the API; the token only
+   with ``show_token``). Register it: one line in :data:`PLATFORMS` below, and take it out
+   of ``_COMING``. The one seam change ModelArts needs: ``create``'s own options
+   (``--name``, ``--model-version``, …, PRODUCT.md) become a keyword argument of
+   ``Platform.load_specs`` (declared once in ``cli/deploy.py``); EAS refuses them with a
+   ``ConfigError``.
+
+4. Emulator — ``deploykit/emulator/modelarts/``: a ``CloudApi`` (``emulator._emulator``):
+   ``new_request_id()``, ``authenticate(request, now)`` (signature or token check; raise
+   an ``ApiFailure(status, code, message)`` subclass carrying the cloud's error table),
+   ``operate(request, now) -> Answer(body, created=...)`` (route + operation in one
+   ``store.transaction()``; ``created=True`` lets the lost-create fault fire),
+   ``reply(answer, request_id)``, ``error_reply(failure, request_id)``, ``fault_reply(fault,
+   retry_after_ms, request_id)`` (``Fault.UNAVAILABLE``/``INTERNAL``/``THROTTLE`` in the
+   cloud's words). Records go in the shared ``emulator._store.Store`` as JSON under kinds of
+   your own (``tx.get/put/delete/all(kind, key)``); statuses move with a
+   ``emulator._lifecycle.Lifecycle(phases, busy_messages, failed=...)``. A class
+   ``ModelArtsEmulator(EmulatorCore)`` wires api, store, faults, latency and clock, and
+   implements ``from_settings(EmulatorSettings)`` and ``banner(url)``; register it in
+   ``emulator._emulator.EMULATORS`` (and take it out of ``_COMING`` there) and
+   ``deploykit emulator serve --platform modelarts`` serves it, over ASGI and MockTransport.
+
+The EAS files are the reference for each step: ``credentials/alibaba.py``,
+``clients/alibaba/{_signer,_dialect,eas}.py``, ``platforms/eas.py``, ``emulator/eas/``.
+Apart from that ``create`` option, nothing in the deploy commands, ``deploy/``,
+``clients/_*.py`` or the emulator core needs to change for a new platform.
+"""
 
 from __future__ import annotations
 

@@ -265,3 +265,11 @@ def test_create_then_ls_in_separate_processes(tmp_path: Path) -> None:
                             timeout=120, check=False)
     assert listed.returncode == 0 and "| echo_service " in listed.stdout
     assert DOCKER_AUTH not in created.stdout + created.stderr + listed.stdout
+
+
+def test_config_for_a_platform_that_cannot_deploy_yet_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "config", "--platform", "modelarts", "-r", "cn-north-4")
+    assert code == 2 and "not supported yet" in err
+    assert not (tmp_path / "config.ini").exists()

@@ -19,6 +19,7 @@ from deploykit.emulator._emulator import (
     Answer,
     ApiFailure,
     EmulatorCore,
+    EmulatorSettings,
     Reply,
     Request,
 )
@@ -29,11 +30,13 @@ from deploykit.emulator.eas._api import ServiceApi, route
 from deploykit.emulator.eas._errors import EasFailure, error_body, new_request_id
 from deploykit.emulator.eas._signature import NONCE_MEMORY, verify_signature
 from deploykit.emulator.eas._view import account_uid
+from deploykit.errors import ConfigError
 
 # The documented defaults (README): what `--endpoint local` and `emulator serve` accept when no
 # credentials are given. Not secrets — they only open a local emulator.
 DEFAULT_ACCESS_KEY_ID = "LTAI5tDeployKitEmulator"
 DEFAULT_ACCESS_KEY_SECRET = "deploykit-emulator-secret"  # noqa: S105 - a documented default
+DEFAULT_REGION = "cn-shanghai"
 _JSON = ("content-type", "application/json;charset=utf-8")
 # Alibaba Cloud answers carry the request id as a header too, errors included (§3.6).
 _REQUEST_ID = "x-acs-request-id"
@@ -120,7 +123,7 @@ class Emulator(EmulatorCore):
         store: str | Path | None = None,
         credentials: Mapping[str, str] | None = None,
         faults: Faults | None = None,
-        region: str = "cn-shanghai",
+        region: str = DEFAULT_REGION,
         latency: float = 0.0,
         timings: Timings | None = None,
         clock: Callable[[], float] | None = None,
@@ -128,6 +131,7 @@ class Emulator(EmulatorCore):
     ) -> None:
         pairs = credentials or {DEFAULT_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_SECRET}
         self._keys = {ak: SecretStr(sk) for ak, sk in pairs.items()}
+        self._default_keys = not credentials
         self.region = region
         shared = Store(store)
         api = EasApi(shared, self._keys, region=region, timings=timings or Timings(),
@@ -137,3 +141,27 @@ class Emulator(EmulatorCore):
     @property
     def access_key_ids(self) -> list[str]:
         return sorted(self._keys)
+
+    @classmethod
+    def from_settings(cls, settings: EmulatorSettings) -> Emulator:
+        if settings.project_id is not None or settings.token is not None:
+            raise ConfigError(
+                "--project-id and --token are for --platform modelarts",
+                hint="for EAS, use --access-key-id and --access-key-secret",
+            )
+        return cls(
+            store=settings.store,
+            credentials=settings.credentials,
+            faults=settings.faults,
+            region=settings.region or DEFAULT_REGION,
+            latency=settings.latency,
+            known_images=settings.known_images,
+        )
+
+    def banner(self, url: str) -> str:
+        # The secret is shown only when it is the documented default, which is no secret.
+        secret = f", secret {DEFAULT_ACCESS_KEY_SECRET}" if self._default_keys else ""
+        return (
+            f"EAS emulator on {url} (region {self.region}, "
+            f"AccessKey ID {self.access_key_ids[0]}{secret})"
+        )
