@@ -1,128 +1,59 @@
 """Deploy commands like eascmd's: create, modify, desc, ls, start, stop, delete, scale, apply, plan.
 
-Each command parses its options, calls the library (``deploykit.deploy``, ``deploykit.clients``)
-and renders: eascmd's text (reference/eas.md §2.3) or, with ``--format json``, one JSON object
-per line (NDJSON events; ``desc``/``ls``/``plan`` print one document). Errors are raised and
-become exit codes in ``app.main`` only. httpx and tenacity are imported inside the commands.
+Each command parses its own options (the shared ones are declared once, in
+``_deploy_options``), calls the library through the ``--platform``'s seam
+(``deploykit.platforms``) and renders: eascmd's text (reference/eas.md §2.3) or, with
+``--format json``, one JSON object per line (NDJSON events; ``desc``/``ls``/``plan`` print
+one document). Errors are raised and become exit codes in ``app.main`` only. httpx and
+tenacity are imported inside the commands.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from deploykit.cli import _console
+from deploykit.cli._deploy_options import (
+    CALL_TIMEOUT,
+    DELETE_TIMEOUT,
+    Common,
+    WaitOpt,
+    deploy_command,
+)
 from deploykit.cli._exit import ExitCode
 from deploykit.clients._wait import Phase
 from deploykit.errors import ConfigError
 
 if TYPE_CHECKING:
     from deploykit.clients._api import Reply, ServiceClient
-    from deploykit.clients._retry import RetryableFailure
-    from deploykit.clients._wait import WaitPolicy
     from deploykit.deploy.apply import Outcome, SpecToApply
-    from deploykit.platforms import ConnectOptions, Platform
 
-PlatformOpt = Annotated[str, typer.Option("--platform", help="eas (modelarts: not yet)")]
-ProfileOpt = Annotated[str | None, typer.Option("--profile", help="a `deploykit config` profile")]
-RegionOpt = Annotated[str | None, typer.Option("--region", help="region id, e.g. cn-shanghai")]
-EndpointOpt = Annotated[
-    str | None,
-    typer.Option("--endpoint", help="API host or URL, http://127.0.0.1:PORT, or `local`"),
-]
-FormatOpt = Annotated[str, typer.Option("--format", help="text | json (NDJSON events)")]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", help="log requests (secrets redacted)")]
-ShowTokenOpt = Annotated[bool, typer.Option("--show-token", help="print the service token")]
-WaitOpt = Annotated[bool, typer.Option("--wait/--no-wait", help="wait for the final state")]
-# reference/eas.md §3.4: Terraform's create timeout is 30 min; finite by default.
-TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="seconds to wait (exit 5)")]
-FORMATS = ("text", "json")
-
-
-@dataclass(frozen=True)
-class Common:
-    platform: str
-    profile: str | None
-    region: str | None
-    endpoint: str | None
-    fmt: str
-    verbose: bool
-    show_token: bool = False
-
-    def __post_init__(self) -> None:
-        if self.fmt not in FORMATS:
-            raise ConfigError(f"--format {self.fmt!r} is not one of: {', '.join(FORMATS)}",
-                              hint="use --format text or --format json")
-
-    @property
-    def json(self) -> bool:
-        return self.fmt == "json"
-
-    @property
-    def target(self) -> Platform:
-        """The platform deployed to (``ConfigError`` for one that cannot deploy)."""
-        from deploykit import platforms
-
-        return platforms.get(self.platform)
-
-    def client(self) -> ServiceClient:
-        from deploykit.platforms import Target
-
-        return self.target.connect(
-            Target(self.platform, self.profile, self.region, self.endpoint),
-            _connect_options(self.verbose),
-        )
-
-    def emit(self, event: str, text: str | None, **fields: Any) -> None:
-        """One result: an eascmd line in text mode, an NDJSON event in json mode."""
-        if self.json:
-            _console.out(json.dumps({"event": event, **fields}, ensure_ascii=False))
-        elif text is not None:
-            _console.out(text)
+NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The service name.")]
 
 
 def register(app: typer.Typer) -> None:
     for command in (create, modify, desc, ls, start, stop, delete, scale, apply, plan):
-        app.command(name=command.__name__)(_interruptible(command))
+        app.command(name=command.__name__)(command)
 
 
-def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
-    """Ctrl-C ends with 130: typer *returns* 130 from ``app()``, which ``app.main`` ignores."""
-
-    @functools.wraps(command)
-    def run(*args: Any, **kwargs: Any) -> None:
-        try:
-            command(*args, **kwargs)
-        except KeyboardInterrupt:
-            _console.note("interrupted")
-            raise SystemExit(ExitCode.INTERRUPTED) from None
-
-    return run
-
-
+@deploy_command(show_token=True)
 def create(
-    spec: Annotated[str, typer.Argument(help="EAS service JSON/YAML, as for `eascmd create`")],
+    spec: Annotated[
+        str,
+        typer.Argument(metavar="SPEC",
+                       help="The service JSON or YAML, as for `eascmd create`."),
+    ],
     wait: WaitOpt = True,
-    timeout: TimeoutOpt = 1800.0,
-    platform: PlatformOpt = "eas",
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-    endpoint: EndpointOpt = None,
-    fmt: FormatOpt = "text",
-    verbose: VerboseOpt = False,
-    show_token: ShowTokenOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Create a service (validated first), then wait until it is running."""
     from deploykit.deploy import eascmd_text as eascmd
 
-    common = Common(platform, profile, region, endpoint, fmt, verbose, show_token)
     one = _load_one(common, spec)
     client = common.client()
     created = client.create(one.data)
@@ -133,207 +64,169 @@ def create(
     _announce(common, "created", one.name, created.request_id, service)
     common.emit("creating", eascmd.ok("Service is now creating"), service=one.name)
     if wait:
-        _watch(common, client, one.name, Phase.RUNNING, timeout, skip="Creating")
+        _watch(common, client, one.name, Phase.RUNNING, skip="Creating")
 
 
+@deploy_command()
 def modify(
-    name: Annotated[str, typer.Argument(help="service name")],
-    spec: Annotated[str | None, typer.Option("-s", "--spec", help="JSON/YAML of the keys")] = None,
-    define: Annotated[
-        list[str] | None, typer.Option("-D", help="key=value, e.g. -D metadata.instance=2")
+    name: NameArg,
+    spec: Annotated[
+        str | None,
+        typer.Option("-s", "--spec", metavar="FILE",
+                     help="A JSON or YAML file holding only the keys to change."),
     ] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="replace the whole config")] = False,
+    define: Annotated[
+        list[str] | None,
+        typer.Option("-D", metavar="KEY=VALUE",
+                     help="One key to change, e.g. -D metadata.instance=2 (repeatable)."),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace the whole config instead of merging.")
+    ] = False,
     wait: WaitOpt = True,
-    timeout: TimeoutOpt = 1800.0,
-    platform: PlatformOpt = "eas",
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-    endpoint: EndpointOpt = None,
-    fmt: FormatOpt = "text",
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Update a service: merge the given keys (UpdateService), like `eascmd modify`."""
     from deploykit.deploy.specs import changes_from, read_partial_spec
 
     if (spec is None) == (not define):
         raise ConfigError("give either -s SPEC or -D key=value (one of the two)",
-                          hint="e.g. deploykit modify NAME -D metadata.instance=2")
+                          hint=f"e.g. deploykit modify {name} -D metadata.instance=2")
     body = read_partial_spec(spec) if spec is not None else changes_from(define or [])
-    common = Common(platform, profile, region, endpoint, fmt, verbose)
     client = common.client()
     _answered(common, "updating", client.update(name, body, replace=replace), name)
     if wait:
-        _watch(common, client, name, Phase.RUNNING, timeout)
+        _watch(common, client, name, Phase.RUNNING)
 
 
-def desc(
-    name: Annotated[str, typer.Argument(help="service name")],
-    platform: PlatformOpt = "eas",
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-    endpoint: EndpointOpt = None,
-    fmt: FormatOpt = "text",
-    verbose: VerboseOpt = False,
-    show_token: ShowTokenOpt = False,
-) -> None:
+@deploy_command(document=True, timeout=CALL_TIMEOUT, show_token=True)
+def desc(name: NameArg, *, common: Common) -> None:
     """Describe a service, like `eascmd desc`."""
-    common = Common(platform, profile, region, endpoint, fmt, verbose, show_token)
     service = common.client().describe(name)
     view = common.target.view
     if common.json:
-        _console.out(json.dumps(view.document(service, show_token=True), ensure_ascii=False))
+        document = view.document(service, show_token=common.show_token)
+        _console.out(json.dumps(document, ensure_ascii=False))
     else:
-        _console.out(view.desc_text(service, show_token=show_token))
+        _console.out(view.desc_text(service, show_token=common.show_token))
 
 
-def ls(
-    platform: PlatformOpt = "eas",
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-    endpoint: EndpointOpt = None,
-    fmt: FormatOpt = "text",
-    verbose: VerboseOpt = False,
-) -> None:
+@deploy_command(document=True, timeout=CALL_TIMEOUT, show_token=True)
+def ls(*, common: Common) -> None:
     """List the services of the region, like `eascmd ls`."""
-    common = Common(platform, profile, region, endpoint, fmt, verbose)
     services = list(common.client().list_services())
     view = common.target.view
     if common.json:
-        documents = [view.document(s, show_token=True) for s in services]
+        documents = [view.document(s, show_token=common.show_token) for s in services]
         _console.out(json.dumps({"services": documents}, ensure_ascii=False))
     else:
         _console.out(view.ls_text(services))
 
 
-def start(
-    name: Annotated[str, typer.Argument(help="service name")],
-    wait: WaitOpt = True,
-    timeout: TimeoutOpt = 1800.0,
-    platform: PlatformOpt = "eas",
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-    endpoint: EndpointOpt = None,
-    fmt: FormatOpt = "text",
-    verbose: VerboseOpt = False,
-) -> None:
+@deploy_command()
+def start(name: NameArg, wait: WaitOpt = True, *, common: Common) -> None:
     """Start a stopped service and wait until it is running."""
-    common = Common(platform, profile, region, endpoint, fmt, verbose)
     client = common.client()
     _answered(common, "starting", client.start(name), name)
     if wait:
-        _watch(common, client, name, Phase.RUNNING, timeout)
+        _watch(common, client, name, Phase.RUNNING)
 
 
-def stop(
-    name: Annotated[str, typer.Argument(help="service name")],
-    wait: WaitOpt = True,
-    timeout: TimeoutOpt = 1800.0,
-    platform: PlatformOpt = "eas",
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-    endpoint: EndpointOpt = None,
-    fmt: FormatOpt = "text",
-    verbose: VerboseOpt = False,
-) -> None:
+@deploy_command()
+def stop(name: NameArg, wait: WaitOpt = True, *, common: Common) -> None:
     """Stop a service and wait until it is stopped."""
-    common = Common(platform, profile, region, endpoint, fmt, verbose)
     client = common.client()
     _answered(common, "stopping", client.stop(name), name)
     if wait:
-        _watch(common, client, name, Phase.STOPPED, timeout)
+        _watch(common, client, name, Phase.STOPPED)
 
 
+@deploy_command(timeout=DELETE_TIMEOUT)
 def delete(
-    name: Annotated[str, typer.Argument(help="service name")],
-    yes: Annotated[bool, typer.Option("-y", "--yes", help="do not ask for confirmation")] = False,
+    name: NameArg,
+    yes: Annotated[
+        bool, typer.Option("-y", "--yes", help="Delete without asking for confirmation.")
+    ] = False,
     wait: WaitOpt = True,
-    timeout: TimeoutOpt = 900.0,
-    platform: PlatformOpt = "eas",
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-    endpoint: EndpointOpt = None,
-    fmt: FormatOpt = "text",
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Delete a service (asks first unless -y) and wait until it is gone."""
-    common = Common(platform, profile, region, endpoint, fmt, verbose)
     client = common.client()
     if not yes:
         _confirm_delete(name, client.region)
     _answered(common, "deleting", client.delete(name), name)
     if wait:
-        # Terraform's delete timeout is 15 min (reference/eas.md §3.4): the --timeout default.
-        _watch(common, client, name, Phase.GONE, timeout)
+        _watch(common, client, name, Phase.GONE)
 
 
+@deploy_command()
 def scale(
-    name: Annotated[str, typer.Argument(help="service name")],
-    instance: Annotated[int, typer.Option("--instance", min=0, help="instances wanted")],
+    name: NameArg,
+    instance: Annotated[
+        int, typer.Option("--instance", metavar="N", min=0, help="How many instances to run.")
+    ],
     wait: WaitOpt = True,
-    timeout: TimeoutOpt = 1800.0,
-    platform: PlatformOpt = "eas",
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-    endpoint: EndpointOpt = None,
-    fmt: FormatOpt = "text",
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Change the number of instances (ScaleService) and wait until they run."""
-    common = Common(platform, profile, region, endpoint, fmt, verbose)
     client = common.client()
     _answered(common, "scaling", client.scale(name, instance), name)
     if wait:
-        _watch(common, client, name, Phase.RUNNING, timeout)
+        _watch(common, client, name, Phase.RUNNING)
 
 
+@deploy_command()
 def apply(
-    specs: Annotated[list[str], typer.Argument(help="spec files or directories")],
-    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
+    specs: Annotated[
+        list[str],
+        typer.Argument(metavar="SPEC...", help="Spec files, or directories holding them."),
+    ],
+    concurrency: Annotated[
+        int,
+        typer.Option("--concurrency", metavar="N", min=1, max=64,
+                     help="How many services to create or update at once (1-64)."),
+    ] = 4,
     wait: WaitOpt = True,
-    timeout: TimeoutOpt = 1800.0,
-    platform: PlatformOpt = "eas",
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-    endpoint: EndpointOpt = None,
-    fmt: FormatOpt = "text",
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Create or update every service described by SPECS, several at a time."""
     from deploykit.deploy import eascmd_text as eascmd
     from deploykit.deploy.apply import apply_many
 
-    common = Common(platform, profile, region, endpoint, fmt, verbose)
     loaded = _load_or_refuse(common, specs)
     client = common.client()
     outcomes = apply_many(
-        client, loaded, concurrency=concurrency, wait=_wait_policy(timeout) if wait else None,
+        client, loaded, concurrency=concurrency, wait=common.wait_policy() if wait else None,
         on_outcome=lambda outcome: _print_outcome(common, outcome),
     )
     failed = [o for o in outcomes if not o.ok]
     counts = {a: sum(o.action == a for o in outcomes) for a in ("created", "updated", "unchanged")}
     summary = ", ".join(f"{n} {a}" for a, n in counts.items()) + f", {len(failed)} failed"
-    common.emit("summary", eascmd.ok(f"Applied {len(outcomes)} services: {summary}"),
+    marker = eascmd.fail if failed else eascmd.ok
+    common.emit("summary", marker(f"Applied {len(outcomes)} services: {summary}"),
                 retries=client.stats.retries, failed=len(failed), **counts)
     first_error = next((o.error for o in failed if o.error is not None), None)
     if first_error is not None:
         raise first_error
 
 
+@deploy_command(document=True, timeout=CALL_TIMEOUT)
 def plan(
-    spec: Annotated[str, typer.Argument(help="spec file")],
-    exit_code: Annotated[bool, typer.Option("--exit-code", help="exit 1 on changes")] = False,
-    platform: PlatformOpt = "eas",
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-    endpoint: EndpointOpt = None,
-    fmt: FormatOpt = "text",
-    verbose: VerboseOpt = False,
+    spec: Annotated[str, typer.Argument(metavar="SPEC", help="The spec file to compare.")],
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when apply would change something.")
+    ] = False,
+    *,
+    common: Common,
 ) -> None:
     """Show what `apply` would change in the live service, field by field."""
     from deploykit.deploy.apply import plan_one
     from deploykit.deploy.changes import changes_only
 
-    common = Common(platform, profile, region, endpoint, fmt, verbose)
     one = _load_one(common, spec)
     live, found = plan_one(common.client(), one)
     changed = changes_only(found)
@@ -378,14 +271,13 @@ def _announce(
 ) -> None:
     from deploykit.deploy.eascmd_text import key_value_table, request_id_line
 
-    view = common.target.view
+    rows = common.target.view.created_rows(service, show_token=common.show_token)
     if common.json:
-        rows = view.created_rows(service, show_token=True)
         common.emit(event, None, service=name, request_id=request_id,
                     **{label.lower().replace(" ", "_"): value for label, value in rows})
         return
     _console.out(request_id_line(request_id))
-    table = key_value_table(view.created_rows(service, show_token=common.show_token))
+    table = key_value_table(rows)
     if table:
         _console.out(table)
 
@@ -394,89 +286,50 @@ def _answered(common: Common, event: str, answer: Reply, name: str) -> None:
     """``[RequestId]`` then the API's own message (reference/eas.md §3.3 examples)."""
     from deploykit.deploy import eascmd_text as eascmd
 
-    request_id = answer.request_id
     message = answer.message or f"Service [{name}] is {event}"
     if common.json:
-        common.emit(event, None, service=name, request_id=request_id, message=message)
+        common.emit(event, None, service=name, request_id=answer.request_id, message=message)
     else:
-        _console.out(eascmd.request_id_line(request_id))
+        _console.out(eascmd.request_id_line(answer.request_id))
         _console.out(eascmd.ok(message))
 
 
 # The line eascmd prints when a wait ends (reference/eas.md §2.3 create and delete), and the
 # NDJSON event that says the same.
 _DONE = {
-    "RUNNING": ("Service is running", "running"),
-    "STOPPED": ("Service is stopped", "stopped"),
-    "GONE": ("Service was deleted successfully", "deleted"),
+    Phase.RUNNING: ("Service is running", "running"),
+    Phase.STOPPED: ("Service is stopped", "stopped"),
+    Phase.GONE: ("Service was deleted successfully", "deleted"),
 }
 
 
 def _watch(
-    common: Common, client: ServiceClient, name: str, target: Phase, timeout: float, *,
-    skip: str = "",
+    common: Common, client: ServiceClient, name: str, target: Phase, *, skip: str = ""
 ) -> None:
-    """Progress lines on change until ``target``; ``skip`` is a status already announced."""
+    """Progress lines on change until ``target``; ``skip`` is a status already announced.
+
+    On a terminal a spinner on stderr shows the latest status between the lines.
+    """
     from deploykit.clients._wait import wait_for
     from deploykit.deploy import eascmd_text as eascmd
 
-    gone = target is Phase.GONE
-    live = _LiveStatus(enabled=not common.json and sys.stderr.isatty())
-    try:
-        for progress in wait_for(lambda: client.progress(client.find(name)), target,
-                                 _wait_policy(timeout, sleep=live.sleep),
-                                 desc_command=f"deploykit desc {name}"):
-            live.clear()
-            live.text = f"{progress.status} [Total: {progress.total}, Running: {progress.running}]"
+    with _console.status("Waiting", enabled=not common.json) as show:
+        progress_seen = wait_for(
+            lambda: client.progress(client.find(name)), target, common.wait_policy(),
+            desc_command=common.command_for("desc", name),
+        )
+        for progress in progress_seen:
+            show(f"{progress.status} [Total: {progress.total}, Pending: {progress.pending}, "
+                 f"Running: {progress.running}]")
             # eascmd prints "[OK] Running [Total: …]" before "[OK] Service is running" (§2.3).
             if progress.status == skip or progress.phase is Phase.GONE:
                 continue
-            line = eascmd.ok("Service is terminating") if gone else eascmd.progress_line(progress)
+            line = (eascmd.ok("Service is terminating") if target is Phase.GONE
+                    else eascmd.progress_line(progress))
             common.emit("progress", line, service=name, status=progress.status,
                         total=progress.total, pending=progress.pending, running=progress.running)
-    finally:
-        live.clear()
-    text, event = _DONE[target.name]
+    text, event = _DONE[target]
     common.emit(event, eascmd.ok(text), service=name)
-
-
-def _wait_policy(timeout: float, sleep: Callable[[float], None] = time.sleep) -> WaitPolicy:
-    from deploykit.clients._wait import WaitPolicy
-
-    return WaitPolicy(timeout=timeout, sleep=sleep)
-
-
-class _LiveStatus:
-    """On a terminal only: one stderr line redrawn between polls (spinner, status, time),
-    erased before each ``[OK]`` line. Writes itself: ``_console`` has no in-place line yet."""
-
-    FRAMES = "|/-\\"
-
-    def __init__(self, *, enabled: bool) -> None:
-        self.enabled, self.text, self._drawn, self._frame = enabled, "Waiting", False, 0
-        self._started = time.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        if not self.enabled:
-            time.sleep(seconds)
-            return
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
-            self._draw()
-            time.sleep(min(0.2, left))
-
-    def clear(self) -> None:
-        if self._drawn:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-            self._drawn = False
-
-    def _draw(self) -> None:
-        self._frame = (self._frame + 1) % len(self.FRAMES)
-        elapsed = time.monotonic() - self._started
-        sys.stderr.write(f"\r{self.FRAMES[self._frame]} {self.text} {elapsed:.0f}s\x1b[K")
-        sys.stderr.flush()
-        self._drawn = True
 
 
 def _print_outcome(common: Common, outcome: Outcome) -> None:
@@ -500,18 +353,3 @@ def _confirm_delete(name: str, region: str) -> None:
     answer = sys.stdin.readline().strip().lower()
     if answer not in ("", "y", "yes"):
         raise typer.Abort()  # app.main: "aborted", exit 130, nothing was sent
-
-
-def _connect_options(verbose: bool) -> ConnectOptions:
-    from deploykit.platforms import ConnectOptions
-
-    return ConnectOptions(
-        log=_console.note if verbose else None,
-        notice=_console.note,
-        # Always: a call that retries for up to two minutes must say why it is slow.
-        on_retry=_note_retry,
-    )
-
-
-def _note_retry(failure: RetryableFailure, seconds: float) -> None:
-    _console.note(f"retrying in {seconds:.2f} s after: {failure.error}")

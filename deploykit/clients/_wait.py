@@ -77,9 +77,13 @@ class WaitPolicy:
 
     The PAI SDK polls every 3 s and Terraform every 5 s (reference/eas.md §3.4); starting at
     1 s and settling at 10 s keeps short deploys snappy and long ones quiet.
+
+    The wait ends ``timeout`` s after it starts, or at ``deadline`` (a ``clock()`` value: the
+    command's ``--timeout``, which also bounded what ran before the wait) when one is given.
     """
 
     timeout: float = DEFAULT_TIMEOUT
+    deadline: float | None = None
     initial: float = 1.0
     maximum: float = 10.0
     factor: float = 1.5
@@ -100,7 +104,7 @@ def wait_for(
     closer, named in the hint of a failure or a timeout.
     """
     failed = ENDS_WAIT_FOR.get(target, frozenset({Phase.FAILED}))
-    deadline = policy.clock() + policy.timeout
+    deadline = policy.clock() + policy.timeout if policy.deadline is None else policy.deadline
     interval = policy.initial
     last: Progress | None = None
     while True:

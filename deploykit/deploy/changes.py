@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deploykit.pointer import escape
-from deploykit.secrets import REDACTED, is_secret_name
+from deploykit.secrets import REDACTED, is_secret_name, names_a_secret, redact_json
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,11 @@ def changes_only(found: list[Change]) -> list[Change]:
 def _walk(
     live: Mapping[str, Any], wanted: Mapping[str, Any], prefix: str, secret: bool, out: list[Change]
 ) -> None:
+    # An env entry {"name": "HF_TOKEN", "value": ...} hides its value: the name says secret.
+    entry_is_secret = names_a_secret(live) or names_a_secret(wanted)
     for key in sorted(set(live) | set(wanted)):
         pointer = f"{prefix}/{escape(key)}"
-        hidden = secret or is_secret_name(key)
+        hidden = secret or is_secret_name(key) or (entry_is_secret and key == "value")
         if key not in wanted:
             kept = _shown(live[key], hidden)
             out.append(Change(pointer, "keep", kept, kept))
@@ -86,4 +88,8 @@ def _canonical(value: str | int | float | bool) -> str:
 
 
 def _shown(value: Any, secret: bool) -> Any:
-    return REDACTED if secret and value not in (None, "") else value
+    """What plan prints: ``****`` for a secret, and any value with every secret inside it
+    replaced (a list of containers holds env entries; a storage list, git passwords)."""
+    if secret and value not in (None, ""):
+        return REDACTED
+    return redact_json(value)

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from deploykit.clients._wait import Progress
+from deploykit.clients._wait import Phase, Progress
 
 if TYPE_CHECKING:
     from deploykit.deploy.apply import Outcome
@@ -28,9 +28,16 @@ def ok(text: str) -> str:
     return f"[OK] {text}"
 
 
+def fail(text: str) -> str:
+    """A failure's line. eascmd documents only ``[OK]`` lines (§2.3); a failure is never one."""
+    return f"[FAIL] {text}"
+
+
 def progress_line(progress: Progress) -> str:
-    """``[OK] Waiting [Total: 2, Pending: 2, Running: 0]`` (PRODUCT.md create output)."""
-    return ok(
+    """``[OK] Waiting [Total: 2, Pending: 2, Running: 0]`` (PRODUCT.md create output), or
+    ``[FAIL] Failed [...]`` once the service has failed."""
+    failed = progress.phase in (Phase.FAILED, Phase.DELETE_FAILED)
+    return (fail if failed else ok)(
         f"{progress.status} [Total: {progress.total}, Pending: {progress.pending}, "
         f"Running: {progress.running}]"
     )
@@ -65,11 +72,12 @@ def column_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def outcome_line(outcome: Outcome) -> str:
-    """One ``apply`` result: ``[OK] Service [x] created [RequestId: …]`` or ``[FAILED] …``."""
+    """One ``apply`` result: ``[OK] Service [x] created [RequestId: …]`` or ``[FAIL] …``."""
     if outcome.ok:
         rid = f" [RequestId: {outcome.request_id}]" if outcome.request_id else ""
         return ok(f"Service [{outcome.name}] {outcome.action}{rid}")
-    return f"[FAILED] Service [{outcome.name}] {outcome.action}: {outcome.error or ''}"
+    cause = f": {outcome.error}" if outcome.error is not None else ""
+    return fail(f"Service [{outcome.name}] {outcome.action}{cause}")
 
 
 # plan's marks, like Terraform's: + added, ~ changed, = kept (only in the live service).

@@ -43,8 +43,31 @@ def local_state_path() -> Path:
     explicit = os.environ.get("DEPLOYKIT_EMULATOR_STATE")
     if explicit:
         return Path(explicit).expanduser()
+    return _state_dir() / "emulator.sqlite3"
+
+
+def _state_dir() -> Path:
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "deploykit" / "emulator.sqlite3"
+    return Path(base) / "deploykit"
+
+
+def _make_private(file: Path) -> None:
+    """The state holds what users deployed — dockerAuth, git passwords, tokens, env secrets
+    — so only its owner may read it: the file (and SQLite's -wal/-shm beside it) 0600, and
+    deploykit's own state folder 0700. An existing file or folder is fixed too; a folder the
+    user chose (``DEPLOYKIT_EMULATOR_STATE``, ``--state``) is left as it is, as it may be
+    shared (``/tmp``)."""
+    folder = file.parent
+    ours = folder.resolve() == _state_dir().resolve()
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+        folder.chmod(0o700)  # mkdir's mode is filtered by the umask
+    elif ours:
+        folder.chmod(0o700)
+    os.close(os.open(file, os.O_RDWR | os.O_CREAT, 0o600))
+    for path in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+        if path.exists():
+            path.chmod(0o600)  # SQLite creates -wal and -shm with the mode of the database
 
 
 class Transaction:
@@ -90,7 +113,7 @@ class Store:
             target = ":memory:"
         else:
             file = Path(path).expanduser()
-            file.parent.mkdir(parents=True, exist_ok=True)
+            _make_private(file)
             target = str(file)
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves. check_same_thread=False with
         # our own lock: the ASGI app and MockTransport may call from several threads.

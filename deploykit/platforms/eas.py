@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -138,13 +139,20 @@ def _local(settings: creds.Settings[AccessKey]) -> Connection:
         DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_ACCESS_KEY_SECRET), source="emulator defaults"
     )
     region = settings.region or LOCAL_REGION
+    state = local_state_path()
     # The embedded emulator runs in this process and accepts exactly the key we sign with:
     # its signature checks still run, its state is shared through the SQLite file.
-    emulator = Emulator(
-        store=local_state_path(),
-        credentials={key.access_key_id: key.access_key_secret.get_secret_value()},
-        region=region,
-    )
+    try:
+        emulator = Emulator(
+            store=state,
+            credentials={key.access_key_id: key.access_key_secret.get_secret_value()},
+            region=region,
+        )
+    except (sqlite3.Error, OSError) as err:
+        raise ConfigError(
+            f"--endpoint local: cannot open the state file {state}: {err}",
+            hint="point DEPLOYKIT_EMULATOR_STATE at a writable file (or unset it)",
+        ) from None
     return Connection(f"https://{regional_host(region)}", region, key, emulator.mock_transport())
 
 

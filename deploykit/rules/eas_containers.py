@@ -15,7 +15,8 @@ from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.models.eas import EasService
 from deploykit.models.eas_containers import Container, EnvVar, Prepare, Probe
 from deploykit.rules.registry import Rule, rule
-from deploykit.rules.shape import field_path, redact_userinfo, was_given
+from deploykit.rules.shape import field_path, was_given
+from deploykit.secrets import redact_userinfo
 
 RESERVED_PORTS = facts.EAS_RESERVED_PORTS
 SUGGESTED_PORT = facts.EAS_SUGGESTED_PORT

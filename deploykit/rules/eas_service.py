@@ -16,7 +16,8 @@ from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.models.eas import Autoscaler, EasService, Metadata
 from deploykit.models.eas_containers import StorageItem
 from deploykit.rules.registry import rule
-from deploykit.rules.shape import field_path, redact_userinfo, was_given
+from deploykit.rules.shape import field_path, was_given
+from deploykit.secrets import redact_userinfo
 
 # Service names: lowercase letters, digits, underscore. NOT official (the docs say only
 # "unique within the same region"): aigc-apps/PAI-RAG docs/eas_deploy_deepseek.md

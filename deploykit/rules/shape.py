@@ -28,17 +28,10 @@ from pydantic import BaseModel, ValidationError
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic
 from deploykit.rules.registry import Rule
+from deploykit.secrets import is_secret_name, names_a_secret, redact_userinfo
 
 M = TypeVar("M", bound=BaseModel)
 
-# Keys whose values are secrets: never echoed, in any message (PRODUCT.md "Messages").
-_SECRET_KEY = re.compile(
-    r"auth|passw(or)?d|secret|token|(access|api|private)_?key|decryption_key|credential"
-    r"|(^|[\W_])(ak|sk)($|[\W_])",
-    re.IGNORECASE,
-)
-# The user:password part of a URL (git+https://user:token@host/...).
-_URL_USERINFO = re.compile(r"(?<=//)[^/@\s]+@")
 _ASCII_PREFIX = re.compile(r"[\x00-\x7f]*")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -136,25 +129,10 @@ def field_path(pointer: str) -> str:
     return text or "the document"
 
 
-def is_secret_key(key: str | int) -> bool:
-    """True when a value under this key must never be echoed (dockerAuth, password, token)."""
-    return isinstance(key, str) and _SECRET_KEY.search(key) is not None
-
-
 def _names_a_secret(data: Any, pointer: str) -> bool:
-    """An entry such as ``{"name": "OSS_ACCESS_KEY_SECRET", "value": ...}`` (container env)
-    holds a secret its key does not reveal: its ``name`` does."""
-    if not pointer.endswith("/value"):
-        return False
-    owner = jp.resolve(data, jp.parent(pointer))
-    name = owner.get("name") if isinstance(owner, dict) else None
-    return isinstance(name, str) and is_secret_key(name)
-
-
-def redact_userinfo(text: str) -> str:
-    """``https://user:token@host/x`` -> ``https://****@host/x``: a URL is echoed, its
-    credentials never are."""
-    return _URL_USERINFO.sub("****@", text)
+    """A ``value`` whose owner is an env entry such as ``{"name": "OSS_ACCESS_KEY_SECRET",
+    "value": ...}``: its key does not say secret, its ``name`` does."""
+    return pointer.endswith("/value") and names_a_secret(jp.resolve(data, jp.parent(pointer)))
 
 
 def describe_value(value: Any, *, secret: bool = False) -> str:
@@ -226,7 +204,7 @@ def _diagnostic(
             suggestion="quote the key",
         )
     value = jp.resolve(data, pointer)
-    secret = any(is_secret_key(t) for t in tokens) or _names_a_secret(data, pointer)
+    secret = any(is_secret_name(t) for t in tokens) or _names_a_secret(data, pointer)
     got = describe_value(value, secret=secret)
     type_errors = [e for e in errors if e["type"] in _WRONG_TYPE]
     expected = _join_expected(errors)

@@ -8,36 +8,16 @@ ever printed.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-
-from deploykit.cli.app import main
-
-SPEC = Path(__file__).parent.parent / "deploy" / "specs" / "echo_service.json"
-DOCKER_AUTH = "ZGVwbG95a2l0OnMzY3JldC1wYXNzd29yZA=="
-LOCAL = ["--endpoint", "local"]
+from deploy_testkit import DOCKER_AUTH, LOCAL, SPEC, isolate, run
 
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DEPLOYKIT_EMULATOR_STATE", str(tmp_path / "emulator.sqlite3"))
-    monkeypatch.setenv("DEPLOYKIT_CONFIG", str(tmp_path / "config.ini"))
-    monkeypatch.setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", str(tmp_path / "credentials.ini"))
-    for name in (
-        "ALIBABA_CLOUD_ACCESS_KEY_ID",
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-        "ALIBABA_CLOUD_SECURITY_TOKEN",
-        "ALIBABA_CLOUD_REGION_ID",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert DOCKER_AUTH not in out + err
-    return code, out, err
+    isolate(tmp_path, monkeypatch)
 
 
 def test_create_prints_like_eascmd_and_later_processes_see_it(
@@ -58,12 +38,31 @@ def test_create_prints_like_eascmd_and_later_processes_see_it(
     assert "| SERVICENAME " in out and "| echo_service " in out and " Running " in out
 
 
-def test_create_json_is_ndjson_with_the_token(capsys: pytest.CaptureFixture[str]) -> None:
+def test_create_json_is_ndjson(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "create", str(SPEC), *LOCAL, "--format", "json")
     assert code == 0
     events = [json.loads(line) for line in out.splitlines()]
-    assert events[0]["event"] == "created" and events[0]["token"] != "****"
+    assert events[0]["event"] == "created" and events[0]["token"] == "****"
     assert events[-1] == {"event": "running", "service": "echo_service"}
+
+
+def test_the_service_token_is_printed_only_with_show_token_in_every_format(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # PRODUCT.md: "The token is printed only with --show-token, in every format" (issue #13:
+    # desc, ls and create --format json printed it without the flag).
+    code, out, _ = run(capsys, "create", str(SPEC), *LOCAL, "--format", "json", "--no-wait",
+                       "--show-token")
+    token = json.loads(out.splitlines()[0])["token"]
+    assert code == 0 and token != "****"
+    # eascmd's ls table has no token column (reference/eas.md §2.3): it never shows one.
+    for argv in (["desc", "echo_service", "--format", "text"],
+                 ["desc", "echo_service", "--format", "json"], ["ls", "--format", "json"]):
+        code, out, _ = run(capsys, *argv, *LOCAL)
+        assert code == 0 and token not in out, argv
+        code, out, _ = run(capsys, *argv, *LOCAL, "--show-token")
+        assert code == 0 and token in out, argv
+    assert token not in run(capsys, "ls", *LOCAL, "--show-token")[1]
 
 
 def test_create_refuses_an_invalid_spec_before_any_request(
@@ -226,13 +225,14 @@ def test_modelarts_platform_is_a_clear_exit_2(capsys: pytest.CaptureFixture[str]
 def test_ctrl_c_while_waiting_ends_with_130(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from deploykit.cli._deploy_options import Common
     from deploykit.clients._wait import WaitPolicy
 
     def interrupted(seconds: float) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("deploykit.cli.deploy._wait_policy",
-                        lambda timeout, **_: WaitPolicy(timeout=timeout, sleep=interrupted))
+    monkeypatch.setattr(Common, "wait_policy",
+                        lambda common, **_: WaitPolicy(timeout=common.timeout, sleep=interrupted))
     code, out, err = run(capsys, "create", str(SPEC), *LOCAL)
     assert code == 130
     assert "[OK] Service is now creating" in out and "interrupted" in err
@@ -273,3 +273,47 @@ def test_config_for_a_platform_that_cannot_deploy_yet_is_exit_2(
     code, _, err = run(capsys, "config", "--platform", "modelarts", "-r", "cn-north-4")
     assert code == 2 and "not supported yet" in err
     assert not (tmp_path / "config.ini").exists()
+
+
+@pytest.mark.slow
+def test_on_a_terminal_a_spinner_shows_on_stderr_and_stdout_keeps_only_the_lines(
+    tmp_path: Path,
+) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+    import threading
+
+    env = {**os.environ, "DEPLOYKIT_EMULATOR_STATE": str(tmp_path / "state.sqlite3"),
+           "DEPLOYKIT_CONFIG": str(tmp_path / "config.ini"), "NO_COLOR": "1",
+           "COLUMNS": "100"}
+    main_fd, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from deploykit.cli.app import run; run()", "create", str(SPEC),
+         *LOCAL], env=env, stdout=subprocess.PIPE, stderr=terminal, text=True)
+    os.close(terminal)
+    shown = bytearray()
+
+    def read_terminal() -> None:
+        while True:
+            try:
+                chunk = os.read(main_fd, 4096)
+            except OSError:  # the other end closed
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=read_terminal, daemon=True)
+    reader.start()
+    out, _ = process.communicate(timeout=120)
+    reader.join(timeout=10)
+    os.close(main_fd)
+    assert process.returncode == 0
+    assert all(line.startswith(("[", "+", "|")) for line in out.splitlines()), out
+    assert "\x1b" not in out and "\r" not in out  # no spinner leaks into what scripts read
+    stderr = shown.decode(errors="replace")
+    assert re.search(r"(Creating|Waiting|Running) \[Total: 2, Pending: \d, Running: \d\]  \d+s",
+                     stderr), stderr
+    assert not re.search(r"\x1b\[[0-9;]*3[0-7]m", stderr)  # NO_COLOR: no colours

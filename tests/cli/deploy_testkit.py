@@ -1,0 +1,46 @@
+"""What the deploy CLI tests share: realistic specs, an isolated machine, a runner that
+fails on any printed dockerAuth."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from deploykit.cli.app import main
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "emulator"))
+from emulator_testkit import ServedEmulator
+
+__all__ = ["ServedEmulator"]
+
+SPECS = Path(__file__).parent.parent / "deploy" / "specs"
+SPEC = SPECS / "echo_service.json"
+# Env entries with secret names and a git password (reference/eas.md §1.5, §1.7).
+SECRET_SPEC = SPECS / "secret_service.json"
+SECRET_VALUES = ("oss-secret-value-1", "hf_tokenvalue1", "git-password-1")
+DOCKER_AUTH = "ZGVwbG95a2l0OnMzY3JldC1wYXNzd29yZA=="
+LOCAL = ["--endpoint", "local"]
+ALIBABA_ENV = (
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
+    "ALIBABA_CLOUD_REGION_ID",
+)
+
+
+def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No profile, key or emulator state of the machine running the tests is used."""
+    monkeypatch.setenv("DEPLOYKIT_EMULATOR_STATE", str(tmp_path / "emulator.sqlite3"))
+    monkeypatch.setenv("DEPLOYKIT_CONFIG", str(tmp_path / "config.ini"))
+    monkeypatch.setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", str(tmp_path / "credentials.ini"))
+    for name in ALIBABA_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert DOCKER_AUTH not in out + err
+    return code, out, err
