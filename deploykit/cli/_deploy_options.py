@@ -112,7 +112,7 @@ class Common:
         return self.started + self.timeout
 
     @cached_property
-    def target(self) -> Platform:
+    def deploy_platform(self) -> Platform:
         """The platform deployed to (``ConfigError`` for one that cannot deploy)."""
         from deploykit import platforms
 
@@ -130,7 +130,7 @@ class Common:
             policy=RetryPolicy(deadline=self.deadline),
         )
         target = Target(self.platform, self.profile, self.region, self.endpoint)
-        return self.target.connect(target, options)
+        return self.deploy_platform.connect(target, options)
 
     def wait_policy(self, sleep: Callable[[float], None] = time.sleep) -> WaitPolicy:
         from deploykit.clients._wait import WaitPolicy

@@ -104,7 +104,7 @@ def modify(
 def desc(name: NameArg, *, common: Common) -> None:
     """Describe a service, like `eascmd desc`."""
     service = common.client().describe(name)
-    view = common.target.view
+    view = common.deploy_platform.view
     if common.json:
         document = view.document(service, show_token=common.show_token)
         _console.out(json.dumps(document, ensure_ascii=False))
@@ -116,7 +116,7 @@ def desc(name: NameArg, *, common: Common) -> None:
 def ls(*, common: Common) -> None:
     """List the services of the region, like `eascmd ls`."""
     services = list(common.client().list_services())
-    view = common.target.view
+    view = common.deploy_platform.view
     if common.json:
         documents = [view.document(s, show_token=common.show_token) for s in services]
         _console.out(json.dumps({"services": documents}, ensure_ascii=False))
@@ -258,7 +258,7 @@ def _load_or_refuse(common: Common, paths: list[str]) -> list[SpecToApply]:
     """Validated specs; a spec with errors is shown with its findings and refused (exit 1)."""
     from deploykit.render import render
 
-    loaded = common.target.load_specs(paths)
+    loaded = common.deploy_platform.load_specs(paths)
     if loaded.refused:
         _console.note(render(loaded.report, common.fmt).rstrip("\n"))
         _console.note("error: the spec has errors; nothing was sent (fix them and run again)")
@@ -271,7 +271,7 @@ def _announce(
 ) -> None:
     from deploykit.deploy.eascmd_text import key_value_table, request_id_line
 
-    rows = common.target.view.created_rows(service, show_token=common.show_token)
+    rows = common.deploy_platform.view.created_rows(service, show_token=common.show_token)
     if common.json:
         common.emit(event, None, service=name, request_id=request_id,
                     **{label.lower().replace(" ", "_"): value for label, value in rows})

@@ -1,6 +1,7 @@
-"""Deploy orchestration over the clients: connection, specs, apply/plan, eascmd-style text.
+"""Deploy orchestration over the platform seam, cloud-free: specs, apply/plan, eascmd-style text.
 
-``connection`` turns --profile/--region/--endpoint into an ``EasClient``; ``specs`` loads and
-validates before anything is sent; ``apply`` and ``changes`` create, update and diff; and
-``eascmd_text`` renders eascmd's tables and ``[OK]`` lines.
+``specs`` loads and validates before anything is sent; ``apply`` and ``changes`` create,
+update and diff through any ``ServiceClient``; ``eascmd_text`` renders eascmd's line and
+table shapes, which every platform's output uses. Connecting is the platform's
+(``deploykit.platforms``).
 """

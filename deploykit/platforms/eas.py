@@ -41,8 +41,6 @@ if TYPE_CHECKING:
     from deploykit.clients.alibaba.eas import EasClient
     from deploykit.deploy.specs import LoadedSpecs
 
-# The emulator's default region (its contract: Emulator(region="cn-shanghai")).
-LOCAL_REGION = "cn-shanghai"
 # reference/eas.md §3.1: regional host, also the legacy VPC form eascmd users paste.
 _REGION_IN_HOST = re.compile(r"^pai-eas(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com$")
 _EXAMPLE_HOST = "pai-eas.cn-shanghai.aliyuncs.com"
@@ -111,7 +109,9 @@ def resolve_connection(target: Target, env: Mapping[str, str] | None = None) -> 
         host_region = match.group(1)
     region = settings.region or host_region
     if not region and endpoint is not None and endpoint.loopback:
-        region = LOCAL_REGION  # an emulator on this machine: its default region
+        from deploykit.emulator.eas import DEFAULT_REGION
+
+        region = DEFAULT_REGION  # an emulator on this machine: its default region
     if not region:
         places = ALIBABA.region_places(os.environ if env is None else env)
         raise ConfigError(
@@ -134,11 +134,12 @@ def _local(settings: creds.Settings[AccessKey]) -> Connection:
         Emulator,
         local_state_path,
     )
+    from deploykit.emulator.eas import DEFAULT_REGION
 
     key = settings.credentials or AccessKey(
         DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_ACCESS_KEY_SECRET), source="emulator defaults"
     )
-    region = settings.region or LOCAL_REGION
+    region = settings.region or DEFAULT_REGION
     state = local_state_path()
     # The embedded emulator runs in this process and accepts exactly the key we sign with:
     # its signature checks still run, its state is shared through the SQLite file.
