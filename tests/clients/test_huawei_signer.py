@@ -418,3 +418,16 @@ def test_skew_message_names_both_times_as_the_gateway_does() -> None:
     assert rejection.error_msg.endswith(
         "signature expired, signature time:20250314T092653Z, server time:20250314T102653Z"
     )
+
+
+def test_verbose_log_shows_neither_signature_nor_security_token() -> None:
+    lines: list[str] = []
+    auth = SdkHmacSha256Auth(AK, SecretStr(SK), security_token=SecretStr("sts-token-value"),
+                             project_id=PROJECT)
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={}))
+    with build_client(ENDPOINT, auth=auth, transport=transport, log=lines.append) as client:
+        client.get(f"/v1/{PROJECT}/services")
+    log = "\n".join(lines)
+    assert f"x-project-id: {PROJECT}" in log.lower()
+    for secret in ("sts-token-value", "Signature=", SK):
+        assert secret not in log, secret
