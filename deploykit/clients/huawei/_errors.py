@@ -24,13 +24,7 @@ from typing import Any
 import httpx
 
 from deploykit.clients._retry import RetryableFailure, retry_after_seconds
-from deploykit.errors import (
-    ApiError,
-    AuthError,
-    ConflictError,
-    NotFoundError,
-    ThrottledError,
-)
+from deploykit.errors import ApiError, AuthError, ConflictError, NotFoundError, ThrottledError
 
 
 @dataclass(frozen=True)
@@ -44,9 +38,10 @@ class ErrorKind:
 
 _AUTH = ErrorKind(
     AuthError,
-    hint="check the access key (HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK or the profile), its IAM "
-    "permissions for ModelArts, the project of the region (HUAWEICLOUD_SDK_PROJECT_ID) and the "
-    "clock; after 5 failed signatures the key is locked for 5 minutes",
+    hint="check the access key (HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK or the profile) or the IAM "
+    "user's password, the permissions for ModelArts, the region's project "
+    "(HUAWEICLOUD_SDK_PROJECT_ID) and the clock; after 5 failed signatures in a row a key is "
+    "locked for 5 minutes",
 )
 _NOT_FOUND = ErrorKind(
     NotFoundError, hint="check the name and --region (`deploykit ls --platform modelarts`)"
@@ -65,6 +60,11 @@ _THROTTLED = ErrorKind(
 _QUOTA = ErrorKind(
     ApiError, hint="a quota is used up: delete unused services or models, or ask for more quota"
 )
+# 404 "The API does not exist": a wrong endpoint or path, NOT a missing service — a
+# NotFoundError here would tell `delete` and the waiter that the service is gone.
+_NO_SUCH_API = ErrorKind(
+    ApiError, hint="check --endpoint and --region: this ModelArts API does not exist there"
+)
 _CONFIG = ErrorKind(
     ApiError, hint="run `deploykit validate` on the model's config.json and fix what it reports"
 )
@@ -76,13 +76,7 @@ ERROR_CODES: dict[str, ErrorKind] = {
     # project is not the token's), 4127, 5001/5002.
     **{f"ModelArts.{n:04d}": _AUTH for n in (*range(201, 213), 4127, 5001, 5002)},
     **{f"{gw}.0301": _AUTH for gw in ("APIGW", "APIG")},
-    # 404 "The API does not exist": a wrong endpoint or path, NOT a missing service — a
-    # NotFoundError here would tell `delete` and the waiter the service is gone.
-    **{
-        f"{gw}.0101": ErrorKind(ApiError, hint="check --endpoint and --region: this ModelArts "
-                                "API does not exist there")
-        for gw in ("APIGW", "APIG")
-    },
+    **{f"{gw}.0101": _NO_SUCH_API for gw in ("APIGW", "APIG")},
     **{f"{gw}.0308": _THROTTLED for gw in ("APIGW", "APIG")},
     "ModelArts.3001": _NOT_FOUND,  # Model ({0}) does not exist
     "ModelArts.3502": _NOT_FOUND,  # Service {name} does not exist
