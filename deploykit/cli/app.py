@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Annotated
 
 import typer
 
+import deploykit
 from deploykit.cli import _console
 from deploykit.cli._exit import ExitCode, exit_code_for
 from deploykit.errors import DeployKitError
@@ -55,7 +57,19 @@ def build_app(args: list[str] | None = None) -> typer.Typer:
     return app
 
 
-def _group() -> None:
+def _version(shown: bool) -> None:
+    if shown:
+        _console.out(f"deploykit {deploykit.__version__}")
+        raise typer.Exit()
+
+
+def _group(
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_version,
+                     help="Print the version and exit."),
+    ] = False,
+) -> None:
     pass  # the group's help is the app's `help` above
 
 
