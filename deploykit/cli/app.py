@@ -16,7 +16,7 @@ import typer
 import deploykit
 from deploykit.cli import _console
 from deploykit.cli._exit import ExitCode, deploykit_error_event, error_event, exit_code_for
-from deploykit.errors import DeployKitError
+from deploykit.errors import ConfigError, DeployKitError
 
 # Each command, and the module whose register(app) adds it, in `--help` order. Only the
 # module of the command being run is imported and registered: building all 17 commands costs
@@ -84,10 +84,16 @@ def main(argv: list[str] | None = None) -> int:
         # (as 1 for Abort) instead of raising SystemExit; a command's own return value too.
         returned = app(args=args, standalone_mode=False)
     except DeployKitError as err:
-        _console.error(err)
-        if json_errors:
-            _console.out(deploykit_error_event(err))
-        return int(exit_code_for(err))
+        return _failed(err, json_errors)
+    except UnicodeEncodeError as err:
+        # The last line of defence for text no request or terminal can carry: a lone
+        # surrogate, from an argument or a file that is not UTF-8 (issue #13).
+        culprit = ascii(err.object[err.start : err.end])
+        return _failed(ConfigError(
+            f"{culprit} is not valid Unicode text (a lone surrogate, e.g. from bytes that are "
+            "not UTF-8), so it cannot be sent or printed",
+            hint="use names and values that are valid UTF-8 text",
+        ), json_errors)
     except KeyboardInterrupt:
         _console.note("interrupted")
         return _interrupted(json_errors)
@@ -98,6 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # the last line of defence: never a traceback
         return _internal_error(err, json_errors)
     return returned if isinstance(returned, int) else int(ExitCode.OK)
+
+
+def _failed(err: DeployKitError, json_errors: bool) -> int:
+    _console.error(err)
+    if json_errors:
+        _console.out(deploykit_error_event(err))
+    return int(exit_code_for(err))
 
 
 def _errors_as_json(args: list[str]) -> bool:
