@@ -19,6 +19,7 @@ from deploykit.errors import (
     DeployKitError,
     DeploymentFailed,
     SpecError,
+    SpecRefused,
     WaitTimeout,
 )
 
@@ -35,6 +36,7 @@ class ExitCode(IntEnum):
 
 
 _BY_ERROR: tuple[tuple[type[DeployKitError], ExitCode], ...] = (
+    (SpecRefused, ExitCode.FINDINGS),
     (SpecError, ExitCode.USAGE),
     (ConversionError, ExitCode.USAGE),
     (ConfigError, ExitCode.USAGE),
