@@ -16,7 +16,8 @@ the service with errors is refused before any request.
 - a key that is neither in the live config nor a field of an EAS service is an error naming
   it, as is an element that does not exist;
 - values are JSON where they parse as JSON (``2``, ``true``, ``[...]``), strings otherwise, as
-  eascmd takes them (``NaN`` and ``1e999`` are not JSON, so they stay strings).
+  eascmd takes them (``NaN``, ``1e999`` and integers beyond int64 are not numbers the API
+  holds, so they stay strings: ``deploykit.json_numbers``).
 
 Only the findings the change brings count: the live service's own findings about values the
 change leaves alone (a server may spell a number as a string) do not block an unrelated change.
@@ -25,13 +26,12 @@ change leaves alone (a server may spell a number as a string) do not block an un
 from __future__ import annotations
 
 import copy
-import json
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from deploykit import json_numbers
 from deploykit import pointer as jp
 from deploykit.deploy.changes import live_config
 from deploykit.deploy.specs import refuse_unencodable, unencodable_text
@@ -102,7 +102,10 @@ def prepare_update(
 
 def merge_update(base: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
     """reference/eas.md §3.5 merge: keys of ``change`` win, objects merge key by key (so
-    ``-D metadata.instance=3`` keeps the rest of ``metadata``), anything else is replaced."""
+    ``-D metadata.instance=3`` keeps the rest of ``metadata``), anything else is replaced.
+
+    The emulator has its own (``_service_api._merged``) on purpose: it plays the server, and
+    tests compare what this predicts with what the server stored."""
     merged = dict(base)
     for key, value in change.items():
         old = merged.get(key)
@@ -161,23 +164,12 @@ def parse_value(raw: str, pair: str) -> Any:
     """JSON where it parses as JSON, else the text itself (eascmd's ``-D``)."""
     text = raw.strip()
     try:
-        return json.loads(text, parse_constant=_not_json, parse_float=_finite)
-    except ValueError:  # not JSON; an integer beyond Python's digit limit is one too
+        return json_numbers.loads(text)
+    except ValueError:  # not JSON, or a number no request may carry (NaN, 1e999, 10**100)
         return text
     except RecursionError:
         raise ConfigError(f"-D {pair[:60]!r}...: the value is nested too deeply",
                           hint="give a value nested a few levels, as a service spec is") from None
-
-
-def _not_json(constant: str) -> Any:
-    raise ValueError(f"{constant} is not JSON (RFC 8259 §6)")
-
-
-def _finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"{text} is out of range")
-    return number
 
 
 # -- applying -D to the live config --------------------------------------------------------

@@ -12,9 +12,7 @@ body size          1 MiB                       GUESS: no EAS or Alibaba Cloud Op
                                                limit is documented (reference/eas.md §7); a
                                                service JSON is a few KiB (§1.13 is ~3 KiB)
 JSON nesting       32 levels                   GUESS: the service JSON nests 6 (§1.13)
-integers           signed 64-bit               the SDK's types (§3.2 ScaleService ``Instance``
-                                               is int64); the Go server cannot hold more
-numbers            finite                      RFC 8259 §6: NaN and Infinity are not JSON
+integers, numbers  int64, finite               ``deploykit.json_numbers`` (RFC 8259 §6, §3.2)
 text               valid UTF-8, no surrogates  RFC 8259 §8.1; Python's ``json`` lets
                                                ``"\\ud800"`` through, which no answer can carry
 service name       3-63 of ``a-z0-9_``         reference/eas.md §1.12 (PAI-RAG docs and
@@ -30,12 +28,11 @@ which the lifecycle models (``_lifecycle.impossible_because``).
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
-from deploykit import facts
+from deploykit import facts, json_numbers
 from deploykit.emulator._errors import ApiFailure
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -44,7 +41,6 @@ MAX_BODY_BYTES = 1024 * 1024
 DRAIN_LIMIT = 64 * MAX_BODY_BYTES
 MAX_DEPTH = 32
 MAX_INSTANCES = 10_000
-_INT64 = 2**63
 _NAME = re.compile(facts.EAS_SERVICE_NAME)
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -78,8 +74,7 @@ def parse_json_object(body: bytes | str, what: str) -> dict[str, Any]:
     """``body`` as a JSON object within the limits above, or ``ApiFailure`` saying which."""
     try:
         text = body.decode("utf-8") if isinstance(body, bytes) else body
-        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite,
-                          parse_int=_int64) if text else None
+        data = json_numbers.loads(text) if text else None
     except UnicodeDecodeError as err:
         raise _invalid(f"{what} is not UTF-8 (byte {err.start})") from None
     except RecursionError:
@@ -142,25 +137,6 @@ def _check_text(text: str, what: str) -> None:
     except UnicodeEncodeError as err:
         bad = text[err.start : err.end]
         raise _invalid(f"{what} holds {bad!a}, which is not valid Unicode text") from None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"{text[:20]} is out of range")
-    return number
-
-
-def _int64(text: str) -> int:
-    # Checked on the digits first: converting 5000 of them is what Python itself refuses.
-    if len(text.lstrip("-")) > 19 or not -_INT64 <= int(text) < _INT64:
-        raise ValueError(f"the integer {text[:20]}{'...' if len(text) > 20 else ''} is out "
-                         "of the 64-bit range")
-    return int(text)
 
 
 def _invalid(message: str) -> ApiFailure:
