@@ -108,3 +108,23 @@ def test_the_live_services_own_findings_do_not_block_an_unrelated_change() -> No
     update = prepare_update(client, "echo_service", pairs=["metadata.instance=\"3\""])
     assert update.refused
     emulator.close()
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        ["containers[0].port=8001", "metadata.rpc.keepalive=6000"],
+        ["metadata.eas.termination_grace_period=30", "labels.team=ml"],
+        ['containers[0].env=[{"name": "MODEL_DIR", "value": "/models"}]'],
+    ],
+)
+def test_the_predicted_config_is_what_the_server_stores(pairs: list[str]) -> None:
+    emulator = Emulator(timings=Timings(accept=0.0, per_instance=0.0))
+    client = eas_client(emulator)
+    client.create(LIVE)
+    update = prepare_update(client, "echo_service", pairs=pairs)
+    assert not update.refused
+    client.update("echo_service", update.body)
+    stored = json.loads(client.describe("echo_service")["ServiceConfig"])
+    assert stored == update.result
+    emulator.close()
