@@ -10,6 +10,7 @@ the "response lost" fault. ``mock_transport()`` serves it in-process to httpx (t
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from deploykit.clients.alibaba._signer import split_raw_path
 from deploykit.emulator._errors import ApiFailure, error_body, new_request_id
 from deploykit.emulator._faults import Fault, FaultInjector, Faults
 from deploykit.emulator._lifecycle import Timings
+from deploykit.emulator._request_limits import check_body_size
 from deploykit.emulator._service_api import ServiceApi, route
 from deploykit.emulator._service_view import account_uid
 from deploykit.emulator._signature_check import NONCE_MEMORY, verify_signature
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 DEFAULT_ACCESS_KEY_ID = "LTAI5tDeployKitEmulator"
 DEFAULT_ACCESS_KEY_SECRET = "deploykit-emulator-secret"  # noqa: S105 - a documented default
 _JSON = ("content-type", "application/json;charset=utf-8")
+_log = logging.getLogger("deploykit.emulator")
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class Emulator:
                     failure.status, [*reply_headers, retry_after], error_body(failure, request_id)
                 )
             now = self._clock()
+            check_body_size(len(body))  # before anything reads it, as a gateway would
             nonce = verify_signature(method, raw_path, headers, body, self._credentials, now)
             with self._store.transaction() as tx:
                 fresh = tx.use_nonce(nonce, now, NONCE_MEMORY)
@@ -121,6 +125,10 @@ class Emulator:
             answer = self._api.call(call)
         except ApiFailure as failure:
             return Reply(failure.status, reply_headers, error_body(failure, request_id))
+        except Exception:  # a bug: logged, and answered in the real shape, never a bare 500
+            _log.exception("emulator: request %s failed", request_id)
+            internal = ApiFailure("InternalError")
+            return Reply(internal.status, reply_headers, error_body(internal, request_id))
         if call.action == "CreateService" and self._faults.lose_create_response():
             return Reply(0, drop=True)
         answer["RequestId"] = request_id

@@ -59,6 +59,8 @@ ERRORS: dict[str, ErrorKind] = {
         503, "The request has failed due to a temporary failure of the server."
     ),
     "InternalError": ErrorKind(500, "The request processing has failed due to some unknown error."),
+    # GUESS: no body limit or its error is documented (reference/eas.md §7); 413 is HTTP's.
+    "RequestBodyTooLarge": ErrorKind(413, "The request body is too large."),
 }
 
 

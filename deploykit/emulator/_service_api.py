@@ -7,7 +7,6 @@ one SQLite file never interleave halfway through a call.
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import string
@@ -24,6 +23,12 @@ from deploykit.emulator._lifecycle import (
     impossible_because,
     instance_count,
     snapshot,
+)
+from deploykit.emulator._request_limits import (
+    check_instance_count,
+    check_service_name,
+    metadata_instance,
+    parse_json_object,
 )
 from deploykit.emulator._service_view import endpoints, events_at, new_event, service_view
 from deploykit.emulator._store import ServiceRecord, ServiceStore, Transaction
@@ -151,6 +156,8 @@ class ServiceApi:
         name = _service_name(config)
         if not name:
             raise ApiFailure("InvalidParameter", "Service name is empty")  # §3.6, verbatim
+        check_service_name(name)
+        check_instance_count(metadata_instance(config))
         if self._find(tx, name, now) is not None:
             raise ApiFailure(
                 "ServiceAlreadyExists",
@@ -188,6 +195,7 @@ class ServiceApi:
         record, snap = self._live(tx, call.name, now)
         self._refuse_while_deleting(snap, call.name)
         change = _service_json(call.body)
+        check_instance_count(metadata_instance(change))
         update_type = call.query.get("UpdateType", "merge")  # §3.5: merge by default
         if update_type == "merge":
             config = _merged(record.config, change)
@@ -240,10 +248,11 @@ class ServiceApi:
     def _ScaleService(self, tx: Transaction, call: Call, now: float) -> Answer:
         record, snap = self._live(tx, call.name, now)
         self._refuse_while_deleting(snap, call.name)
-        body = _json_object(call.body, "ScaleService body")
+        body = parse_json_object(call.body, "ScaleService body")
         count = body.get("Instance")  # §3.2: {"Instance": <int64, required>}
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise ApiFailure("InvalidParameter", "Instance must be an integer >= 0")
+        check_instance_count(count)
         metadata = record.config.setdefault("metadata", {})
         if isinstance(metadata, dict):
             metadata["instance"] = count
@@ -298,18 +307,8 @@ class ServiceApi:
         }
 
 
-def _json_object(body: bytes, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(body.decode("utf-8")) if body else None
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ApiFailure("InvalidParameter", f"{what} is not valid JSON: {err}") from None
-    if not isinstance(data, dict):
-        raise ApiFailure("InvalidParameter", f"{what} must be a JSON object")
-    return data
-
-
 def _service_json(body: bytes) -> dict[str, Any]:
-    return _json_object(body, "The service config")
+    return parse_json_object(body, "The service config")  # within _request_limits' bounds
 
 
 def _service_name(config: Mapping[str, Any]) -> str:
@@ -345,12 +344,7 @@ def _labels(raw: str | None) -> dict[str, str]:
     """CreateService ``Labels``: a map serialized as a JSON string (§3.2, §5.1)."""
     if not raw:
         return {}
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        raise ApiFailure("InvalidParameter", "Labels must be a JSON object") from None
-    if not isinstance(data, dict):
-        raise ApiFailure("InvalidParameter", "Labels must be a JSON object")
+    data = parse_json_object(raw, "Labels")
     return {str(k): str(v) for k, v in data.items()}
 
 

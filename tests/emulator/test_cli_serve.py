@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -80,6 +81,40 @@ def test_serve_prints_its_url_serves_and_stops_on_ctrl_c(serve: subprocess.Popen
 
     serve.send_signal(signal.SIGINT)
     assert serve.wait(timeout=15) == 130  # PRODUCT.md: interrupted
+    assert "Traceback" not in serve.stderr.read()
+
+
+@pytest.mark.slow
+def test_serve_keeps_serving_after_hostile_requests(serve: subprocess.Popen[str]) -> None:
+    # Issue #13: each of these got a plain-text 500 and a logged traceback, or was stored.
+    assert serve.stdout is not None and serve.stderr is not None
+    url = first_line(serve.stdout).split(" on ", 1)[1].split(" ", 1)[0]
+    spec = json.dumps(image_service())
+    hostile = [
+        b'{"model_config": "' + b"x" * (50 * 1024 * 1024) + b'"}',  # 50 MB
+        "[" * 100_000 + "]" * 100_000,
+        spec.replace('"instance": 2', '"instance": ' + "9" * 5000),
+        spec.replace('"instance": 2', '"instance": NaN'),
+        spec.replace('"instance": 2', '"instance": 1000000000'),
+        spec.replace("python /app/serve.py", "python \\ud800.py"),
+        *(spec.replace('"image_test"', json.dumps(name))
+          for name in ("../etc/passwd", "a/b", "a\r\nX: 1", " ", "x" * 10_000)),
+    ]
+    auth = Acs3Auth("LTAI5tCiRunner", SecretStr("ci-runner-secret"))
+    with httpx.Client(base_url=url, auth=auth, timeout=30) as client:
+        for body in hostile:
+            answer = client.post("/api/v2/services", content=body,
+                                 headers={"content-type": "application/json"})
+            assert 400 <= answer.status_code < 500, answer.text[:200]
+            assert {"RequestId", "Code", "Message"} <= set(answer.json())
+        assert client.post("/api/v2/services", json=image_service()).status_code == 200
+        started = time.perf_counter()
+        listed = client.get("/api/v2/services").json()
+        elapsed = time.perf_counter() - started
+    assert [s["ServiceName"] for s in listed["Services"]] == ["image_test"]
+    assert elapsed < 0.5  # nothing hostile was stored to slow every list down
+    serve.send_signal(signal.SIGINT)
+    assert serve.wait(timeout=15) == 130
     assert "Traceback" not in serve.stderr.read()
 
 
