@@ -112,6 +112,7 @@ class Handler(BaseHTTPRequestHandler):
     (the standard library's wsgiref answers HTTP/1.0 and closes each connection)."""
 
     protocol_version = "HTTP/1.1"
+    app = staticmethod(application)  # the WSGI application served
     timeout = KEEPALIVE_SECONDS  # an idle kept-alive connection is closed after this long
     in_flight = 0
     counting = threading.Lock()
@@ -132,7 +133,7 @@ class Handler(BaseHTTPRequestHandler):
                    "CONTENT_TYPE": self.headers.get("Content-Type", ""),
                    "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)}
         started: list[Any] = []
-        reply = b"".join(application(environ, lambda s, h: started.extend([s, h])))
+        reply = b"".join(self.app(environ, lambda s, h: started.extend([s, h])))
         code, _, reason = started[0].partition(" ")
         self.send_response(int(code), reason)
         for name, value in started[1]:
