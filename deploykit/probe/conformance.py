@@ -67,6 +67,11 @@ def probe(url: str, options: ProbeOptions = ProbeOptions()) -> Report:
         return Report([contract.checked])  # its diagnostics; nothing was sent
     if options.run is None:
         return Report([located(contract, _http_checks(endpoint, contract, options))])
+    if reachable(endpoint, options.timeout) is None:
+        # Another server answering there would be probed, and SIGTERMed for nothing.
+        raise ConfigError(f"something already listens on {endpoint.url('')}, so --run "
+                          "cannot start the server there",
+                          hint="stop that server, or give --run a free port")
     watched = _watched_path(contract, endpoint)
     with running(options.run, options.env) as process:
         started = wait_until_answering(process, endpoint, watched, options.timeout)

@@ -18,15 +18,16 @@ App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Serve = Callable[..., str]
 
 
-def load_example() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("example_app", EXAMPLE / "app.py")
+def load_module(path: Path) -> ModuleType:
+    """An example's app.py, imported from its file (examples are not a package)."""
+    spec = importlib.util.spec_from_file_location(f"example_{path.parent.name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-EXAMPLE_APP = load_example()
+EXAMPLE_APP = load_module(EXAMPLE / "app.py")
 
 
 def example_app() -> App:

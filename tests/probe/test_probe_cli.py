@@ -72,6 +72,17 @@ def test_a_server_that_never_comes_up_exits_5(
     assert marker.stat().st_mtime == last  # the process was stopped when the probe gave up
 
 
+def test_run_refuses_a_port_another_server_holds(
+    serve: Serve, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    started = tmp_path / "started"
+    url = serve(example_app())
+    assert main(["probe", url, "--run", f"touch {started}"]) == 2
+    [line] = error_lines(capsys.readouterr().err)
+    assert "already listens" in line
+    assert not started.exists()  # nothing was run
+
+
 def test_nothing_listening_is_one_finding_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     assert main(["probe", url, "--config", str(CONFIG), "--format", "json"]) == 1

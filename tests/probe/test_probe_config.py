@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from probe_servers import CONFIG, EXAMPLE_APP, Recorder, Serve, answering, example_app
+from probe_servers import CONFIG, EXAMPLE_APP, Recorder, Serve, answering, example_app, load_module
 
 from deploykit.cli.app import main
 from deploykit.diagnostics import Diagnostic, Severity
@@ -227,3 +227,11 @@ def test_the_seeds_mnist_api_with_the_official_examples_typos(serve: Serve) -> N
     report = probe(serve(mnist), ProbeOptions(config=str(official)))
     assert [d.rule for _, d in report.diagnostics()] == ["MA001", "MA113", "MA114", "IMG028"]
     assert report.errors == 0
+
+
+def test_the_broken_example_fails_with_what_to_fix(serve: Serve) -> None:
+    # examples/broken/custom-image-api/app.py, as the README shows it probed.
+    broken = load_module(CONFIG.parents[1] / "broken" / "custom-image-api" / "app.py")
+    url = serve(broken.application, keepalive=False)  # it runs on wsgiref: HTTP/1.0
+    assert rules(url) == [("IMG021", Severity.WARNING), ("IMG029", Severity.ERROR),
+                          ("IMG027", Severity.ERROR), ("IMG023", Severity.WARNING)]
