@@ -5,6 +5,7 @@ hand-written contract of the first probe (--platform, --health-path, --path, --d
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -12,7 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from probe_servers import CONFIG, Serve, answering, example_app, free_port
+from probe_servers import CONFIG, Serve, answering, example_app, free_port, load_module
 
 from deploykit.cli.app import main
 
@@ -164,3 +165,28 @@ def test_rules_lists_the_probe_rules_without_loading_network_code() -> None:
     assert lines[-1] == "[]"
     ids = {line.split()[0] for line in lines[:-1]}
     assert {f"IMG0{n}" for n in range(20, 33)} <= ids
+
+
+def readme_block(command: str) -> list[str]:
+    """The output lines README.md shows after ``$ <command>``, up to the block's end."""
+    lines = (Path(__file__).resolve().parents[2] / "README.md").read_text().splitlines()
+    start = lines.index(f"$ {command}") + 1
+    return lines[start:lines.index("```", start)]
+
+
+def test_the_readme_shows_what_probe_prints(
+    serve: Serve, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(CONFIG.parents[2])  # the README's commands run from the repository
+    config = "examples/custom-image/config.json"
+    broken = load_module(CONFIG.parents[1] / "broken" / "custom-image-api" / "app.py")
+    for app, port, keepalive in ((example_app(), 8080, True), (broken.application, 8081, False)):
+        url = serve(app, keepalive=keepalive)
+        main(["probe", url, "--config", config])
+        captured = capsys.readouterr()
+        # the README shows the passing run whole, and leaves stderr out of the broken one
+        shown = (captured.err if keepalive else "") + captured.out
+        shown = shown.replace(url, f"http://127.0.0.1:{port}")
+        expected = readme_block(f"deploykit probe http://127.0.0.1:{port} --config {config}")
+        assert [re.sub(r"in \d+ ms", "in N ms", line) for line in shown.splitlines()] == [
+            re.sub(r"in \d+ ms", "in N ms", line) for line in expected]
