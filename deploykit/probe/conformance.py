@@ -61,7 +61,7 @@ class ProbeOptions:
 
 def probe(url: str, options: ProbeOptions = ProbeOptions()) -> Report:
     endpoint = Endpoint.parse(url)
-    contract = read_contract(url, endpoint, options)
+    contract = read_contract(endpoint, options)
     if contract.refused:
         assert contract.checked is not None  # refused means it was checked
         return Report([contract.checked])  # its diagnostics; nothing was sent
@@ -85,7 +85,7 @@ def probe(url: str, options: ProbeOptions = ProbeOptions()) -> Report:
     return Report([located(contract, found)])
 
 
-def read_contract(url: str, endpoint: Endpoint, options: ProbeOptions) -> Contract:
+def read_contract(endpoint: Endpoint, options: ProbeOptions) -> Contract:
     """What to call, from ``--config``, ``--spec`` or the command line (ConfigError on a
     contradiction, SpecError on a file that cannot be read)."""
     if options.config and options.spec:
@@ -105,7 +105,7 @@ def read_contract(url: str, endpoint: Endpoint, options: ProbeOptions) -> Contra
         return from_config(options.config, given)
     if options.spec:
         return from_spec(options.spec, endpoint.port, given)
-    return from_command_line(url, given)
+    return from_command_line(endpoint.url(""), given)  # shown without any user:password@
 
 
 def _http_checks(endpoint: Endpoint, contract: Contract,

@@ -21,20 +21,10 @@ from deploykit.errors import ConfigError
 from deploykit.loading import LoadedSpec, Target, load_target
 from deploykit.models.eas import EasService
 from deploykit.models.eas_containers import Container
-from deploykit.models.modelarts import Api, ModelArtsConfig
+from deploykit.models.modelarts import Api, ApiMessage, ModelArtsConfig
 from deploykit.probe import findings
 from deploykit.probe.samples import sample
 from deploykit.validation import validate
-
-# reference/modelarts.md §1.4: an API's url defaults to /, its method to POST, and a body's
-# Content-type to application/json.
-DEFAULT_API_URL = "/"
-DEFAULT_METHOD = "POST"
-JSON_TYPE = "application/json"
-# reference/eas.md §1.11: an HTTP probe passes on 200 <= status < 400. ModelArts' custom-image
-# specification asks for exactly 200 with {"health": "true"} (seeds/000-003).
-EAS_HEALTHY = range(200, 400)
-MODELARTS_HEALTHY = range(200, 201)
 
 
 @dataclass(frozen=True)
@@ -45,7 +35,7 @@ class HealthCheck:
     label: str  # how the message names it: "health", "containers[0].health_check"
     path: str = "/"
     port: int | None = None  # None: the port of the probed URL
-    healthy: range = MODELARTS_HEALTHY
+    healthy: range = findings.MODELARTS_HEALTHY
     body: Any = None  # the JSON body to expect with a healthy status (None: any body)
     pointer: str | None = None
 
@@ -57,7 +47,7 @@ class ApiCall:
     method: str
     path: str
     payload: Any  # the body: JSON-like, with FilePart values for uploads
-    request_type: str = JSON_TYPE
+    request_type: str = findings.DEFAULT_CONTENT_TYPE
     response_type: str | None = None
     response_schema: dict[str, Any] | None = None
     pointer: str | None = None  # "/apis/0"
@@ -139,12 +129,12 @@ def _validated(path: str, platform: str) -> tuple[LoadedSpec, FileReport]:
 
 def _health_expectation(platform: str) -> tuple[range, Any]:
     if platform == "eas":
-        return EAS_HEALTHY, None
-    return MODELARTS_HEALTHY, findings.HEALTH_BODY
+        return findings.EAS_HEALTHY, None
+    return findings.MODELARTS_HEALTHY, findings.HEALTH_BODY
 
 
 def _hand_written_api(given: HandWritten) -> ApiCall:
-    return ApiCall(DEFAULT_METHOD, given.inference_path or DEFAULT_API_URL,
+    return ApiCall(findings.DEFAULT_METHOD, given.inference_path or findings.DEFAULT_API_URL,
                    {} if given.payload is None else given.payload)
 
 
@@ -169,25 +159,22 @@ def _config_health(config: ModelArtsConfig) -> tuple[HealthCheck, ...]:
 
 def _config_apis(config: ModelArtsConfig) -> tuple[ApiCall, ...]:
     if not config.apis:  # reference §1.4: the default API is POST /
-        return (ApiCall(DEFAULT_METHOD, DEFAULT_API_URL, {}),)
+        return (ApiCall(findings.DEFAULT_METHOD, findings.DEFAULT_API_URL, {}),)
     hint = config.model_algorithm or ""
     return tuple(_api_call(index, api, hint) for index, api in enumerate(config.apis))
 
 
 def _api_call(index: int, api: Api, algorithm: str) -> ApiCall:
-    path = api.url or DEFAULT_API_URL
-    request, response = api.request, api.response
-    schema = request.data if request is not None and isinstance(request.data, dict) else None
-    payload = sample(schema, image_hint=f"{path} {algorithm}") if schema is not None else {}
-    response_schema = (response.data if response is not None and isinstance(response.data, dict)
-                       else None)
+    path = api.url or findings.DEFAULT_API_URL
+    request, response = api.request or ApiMessage(), api.response or ApiMessage()
+    schema = request.data if isinstance(request.data, dict) else None
     return ApiCall(
-        method=(api.method or DEFAULT_METHOD).upper(),
+        method=(api.method or findings.DEFAULT_METHOD).upper(),
         path=path,
-        payload=payload,
-        request_type=(request.content_type if request is not None else None) or JSON_TYPE,
-        response_type=response.content_type if response is not None else None,
-        response_schema=response_schema,
+        payload=sample(schema, image_hint=f"{path} {algorithm}") if schema is not None else {},
+        request_type=request.content_type or findings.DEFAULT_CONTENT_TYPE,
+        response_type=response.content_type,
+        response_schema=response.data if isinstance(response.data, dict) else None,
         pointer=f"/apis/{index}",
     )
 
@@ -210,24 +197,23 @@ def _container_for(service: EasService, url_port: int, path: str) -> tuple[int, 
 
 
 def _container_health(index: int, container: Container) -> tuple[HealthCheck, ...]:
-    where = f"/containers/{index}"
+    where, eas = f"/containers/{index}", findings.EAS_HEALTHY
     probes = container.probes()
     if not probes:
         # reference/eas.md §1.5: without a health check, EAS uses a TCP readiness probe.
-        return (HealthCheck("tcp", f"containers[{index}] TCP readiness",
-                            port=container.port, healthy=EAS_HEALTHY,
+        return (HealthCheck("tcp", f"containers[{index}] TCP readiness", port=container.port,
+                            healthy=eas,
                             pointer=jp.child(where, "port") if container.port else None),)
     checks = []
     for key, probe in probes.items():
         pointer, label = jp.child(where, key), f"containers[{index}].{key}"
         if probe.http_get is not None:
-            checks.append(HealthCheck(
-                "http", label, probe.http_get.path or "/",
-                port=probe.http_get.port or container.port, healthy=EAS_HEALTHY,
-                pointer=jp.child(pointer, "http_get")))
+            checks.append(HealthCheck("http", label, probe.http_get.path or "/",
+                                      port=probe.http_get.port or container.port, healthy=eas,
+                                      pointer=jp.child(pointer, "http_get")))
         elif probe.tcp_socket is not None:
             checks.append(HealthCheck("tcp", label, port=probe.tcp_socket.port or container.port,
-                                      healthy=EAS_HEALTHY, pointer=jp.child(pointer, "tcp_socket")))
+                                      healthy=eas, pointer=jp.child(pointer, "tcp_socket")))
         else:
             checks.append(HealthCheck("exec", label, pointer=pointer))
     return tuple(checks)

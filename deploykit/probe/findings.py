@@ -25,6 +25,18 @@ KEEPALIVE_SECONDS = image_rules.KEEPALIVE_SECONDS  # seeds/000-002: keep-alive 2
 SIGTERM_WAIT_SECONDS = image_rules.SIGTERM_WAIT_SECONDS  # seeds/000-002: serve 60 s more
 SIGTERM_TOTAL_SECONDS = image_rules.SIGTERM_TOTAL_SECONDS  # seeds/000-002: gone within 90 s
 
+# --- facts only the probe checks ----------------------------------------------------------
+
+# reference/modelarts.md §1.4: an API's url defaults to /, its method to POST, and a body's
+# Content-type to application/json.
+DEFAULT_API_URL = "/"
+DEFAULT_METHOD = "POST"
+DEFAULT_CONTENT_TYPE = "application/json"
+# seeds/000-003: ModelArts' custom-image health API answers exactly 200 (with HEALTH_BODY);
+# reference/eas.md §1.11: an EAS HTTP probe passes on 200 <= status < 400.
+MODELARTS_HEALTHY = range(200, 201)
+EAS_HEALTHY = range(200, 400)
+
 # --- released rules, same meaning ---------------------------------------------------------
 
 NO_ANSWER = image_rules.NO_ANSWER  # IMG020

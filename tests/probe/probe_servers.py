@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import socket
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
@@ -61,6 +62,18 @@ def answering(path: str, status: str, body: bytes, app: App | None = None,
         return app(environ, start_response)
 
     return wrapped
+
+
+def delaying(path: str, seconds: float) -> App:
+    """The example app, answering ``path`` only after ``seconds``."""
+    app = example_app()
+
+    def slow(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ["PATH_INFO"] == path:
+            time.sleep(seconds)
+        return app(environ, start_response)
+
+    return slow
 
 
 class Recorder:

@@ -190,3 +190,14 @@ def test_the_readme_shows_what_probe_prints(
         expected = readme_block(f"deploykit probe http://127.0.0.1:{port} --config {config}")
         assert [re.sub(r"in \d+ ms", "in N ms", line) for line in shown.splitlines()] == [
             re.sub(r"in \d+ ms", "in N ms", line) for line in expected]
+
+
+def test_a_password_in_the_url_is_never_shown(
+    serve: Serve, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = serve(answering("/health", "200 OK", b"OK"))
+    secret_url = url.replace("http://", "http://admin:hunter2@")
+    for fmt in ("text", "json", "sarif", "junit", "github"):
+        main(["probe", secret_url, "--format", fmt])
+        captured = capsys.readouterr()
+        assert "hunter2" not in captured.out + captured.err

@@ -4,13 +4,21 @@ variant fails with the rule that names what to fix, placed at its line in config
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from probe_servers import CONFIG, EXAMPLE_APP, Recorder, Serve, answering, example_app, load_module
+from probe_servers import (
+    CONFIG,
+    EXAMPLE_APP,
+    Recorder,
+    Serve,
+    answering,
+    delaying,
+    example_app,
+    load_module,
+)
 
 from deploykit.cli.app import main
 from deploykit.diagnostics import Diagnostic, Severity
@@ -142,26 +150,14 @@ def test_a_keepalive_timeout_under_200_s(serve: Serve, monkeypatch: pytest.Monke
 
 
 def test_a_request_slower_than_the_synchronous_limit(serve: Serve) -> None:
-    app = example_app()
-
-    def slow(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ["PATH_INFO"] == "/predict":
-            time.sleep(0.3)
-        return app(environ, start_response)
-
     # The seeds' 60 s, scaled down so the test takes a fraction of a second.
-    assert rules(serve(slow), sync_seconds=0.1) == [("IMG026", Severity.WARNING)]
+    assert rules(serve(delaying("/predict", 0.3)), sync_seconds=0.1) == [
+        ("IMG026", Severity.WARNING)
+    ]
 
 
 def test_a_server_that_never_answers_within_the_limit(serve: Serve) -> None:
-    app = example_app()
-
-    def hanging(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ["PATH_INFO"] == "/classify":
-            time.sleep(1.0)
-        return app(environ, start_response)
-
-    diagnostics = found(serve(hanging), sync_seconds=0.2, timeout=0.2)
+    diagnostics = found(serve(delaying("/classify", 1.0)), sync_seconds=0.2, timeout=0.2)
     assert [d.rule for d in diagnostics] == ["IMG026"]
     assert "did not answer within" in diagnostics[0].message
 
