@@ -88,8 +88,8 @@ def check_sigterm(process: subprocess.Popen[bytes], endpoint: Endpoint, path: st
     the server must answer for ``window.wait`` s and exit by ``window.limit``."""
     in_flight = InFlight(endpoint, api, timeout=window.limit)
     in_flight.start()
+    sent = time.monotonic()  # before the signal: the server's wait cannot start earlier
     process.send_signal(signal.SIGTERM)
-    sent = time.monotonic()
     in_flight.finish()
     silent_at = _watch(process, endpoint, path, window, sent)
     elapsed = time.monotonic() - sent
