@@ -21,8 +21,10 @@ from pydantic import SecretStr
 from deploykit.clients.alibaba._signer import split_raw_path
 from deploykit.emulator._errors import ApiFailure, error_body, new_request_id
 from deploykit.emulator._faults import Fault, FaultInjector, Faults
+from deploykit.emulator._gateway import Gateway, is_gateway_path
 from deploykit.emulator._lifecycle import Timings
-from deploykit.emulator._service_api import ServiceApi, route
+from deploykit.emulator._service_api import route
+from deploykit.emulator._service_ops import ServiceOpsApi
 from deploykit.emulator._service_view import account_uid
 from deploykit.emulator._signature_check import NONCE_MEMORY, verify_signature
 from deploykit.emulator._store import ServiceStore
@@ -52,7 +54,9 @@ class Emulator:
 
     ``store``: None keeps state in memory; a path keeps it in SQLite, shared by every process
     using that file. ``known_images``: when given, a container image outside it makes the
-    service end in Failed (as an image that cannot be pulled does on EAS).
+    service end in Failed (as an image that cannot be pulled does on EAS). ``gateway_url``:
+    the base URL service endpoints point to — the emulator's own address when served, so
+    they answer (``_gateway.py``); None keeps EAS's endpoint hosts.
     """
 
     def __init__(
@@ -65,6 +69,7 @@ class Emulator:
         timings: Timings | None = None,
         clock: Callable[[], float] | None = None,
         known_images: Collection[str] | None = None,
+        gateway_url: str | None = None,
     ) -> None:
         pairs = credentials or {DEFAULT_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_SECRET}
         self._credentials = {ak: SecretStr(sk) for ak, sk in pairs.items()}
@@ -73,7 +78,7 @@ class Emulator:
         self._faults = FaultInjector(faults or Faults())
         self._clock = clock or time.time
         self._store = ServiceStore(store)
-        self._api = ServiceApi(
+        self._api = ServiceOpsApi(
             self._store,
             region=region,
             uid=account_uid(self._credentials),
@@ -81,10 +86,20 @@ class Emulator:
             clock=self._clock,
             known_images=None if known_images is None else frozenset(known_images),
         )
+        self._api.gateway_url = gateway_url
+        self._gateway = Gateway(self._store, timings or Timings(), self._clock)
 
     @property
     def access_key_ids(self) -> list[str]:
         return sorted(self._credentials)
+
+    @property
+    def gateway_url(self) -> str | None:
+        return self._api.gateway_url
+
+    @gateway_url.setter
+    def gateway_url(self, url: str | None) -> None:
+        self._api.gateway_url = url
 
     @property
     def injected_faults(self) -> dict[str, int]:
@@ -95,6 +110,8 @@ class Emulator:
         self, method: str, raw_path: bytes, headers: Sequence[tuple[str, str]], body: bytes
     ) -> Reply:
         """Answer one HTTP request. Never raises: every failure is an API error reply."""
+        if is_gateway_path(raw_path):  # a service's endpoint, not the management API
+            return Reply(*self._gateway.answer(method, raw_path, headers, body))
         request_id = new_request_id()
         # Alibaba Cloud answers carry the request id as a header too, errors included.
         reply_headers = [_JSON, ("x-acs-request-id", request_id)]

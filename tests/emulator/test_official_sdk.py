@@ -102,7 +102,8 @@ def test_every_core_operation_through_the_official_client(served: ServedEmulator
     events = client.describe_service_event(
         REGION, "image_test", models.DescribeServiceEventRequest()
     ).body
-    assert [e.reason for e in events.events][:2] == ["Creating", "Updating"]
+    service_events = [e.reason for e in events.events if e.resource == "Service"]
+    assert service_events[:3] == ["Creating", "Running", "Updating"]
 
     deleted = client.delete_service(REGION, "image_test", models.DeleteServiceRequest()).body
     assert deleted.message == "Service [image_test] in region [cn-shanghai] is terminating"
