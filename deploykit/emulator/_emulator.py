@@ -2,9 +2,10 @@
 
 ``handle(method, raw_path, headers, body)`` → :class:`Reply`: faults first (they never touch
 state), then the signature, then the operation, then — for a committed CreateService only —
-the "response lost" fault. ``mock_transport()`` serves it in-process to httpx (tests,
-``--endpoint local``); ``asgi_app()`` serves it over HTTP under uvicorn
-(``deploykit emulator serve``).
+the "response lost" fault. A service endpoint (``/api/predict/…``) goes to the gateway
+instead, which has neither faults nor signatures. ``mock_transport()`` serves it
+in-process to httpx (tests, ``--endpoint local``); ``asgi_app()`` serves it over HTTP under
+uvicorn (``deploykit emulator serve``).
 """
 
 from __future__ import annotations

@@ -51,7 +51,10 @@ class Gateway:
     def answer(
         self, method: str, raw_path: bytes, headers: Sequence[tuple[str, str]], body: bytes
     ) -> GatewayAnswer:
-        path, query = split_raw_path(raw_path)
+        try:
+            path, query = split_raw_path(raw_path)
+        except UnicodeDecodeError:  # a raw path httpx would never send
+            return 404, [], b""
         name = unquote(path[len(PREDICT_PREFIX) :].split("/", 1)[0])
         now = self._clock()
         with self._store.transaction() as tx:

@@ -18,6 +18,10 @@ from deploykit.emulator._store import ServiceRecord
 
 # Operations that run the service's config (a crashing image crashes in each of them).
 RUNS_CONFIG = frozenset({"create", "update", "start", "scale", "restart"})
+# Events kept of past operations, the newest: a long-lived service's record (read on every
+# call) must not grow without end. GUESS: EAS, too, keeps events for a while only (§3.2: the
+# default query window is 7 days).
+KEPT_EVENTS = 1000
 
 
 def begin_operation(
@@ -30,6 +34,7 @@ def begin_operation(
         before = snapshot(record.operation, now, timings)
         serving = before.version or record.version
         record.events.extend(operation_events(Timeline.of(record, timings), now))
+        del record.events[:-KEPT_EVENTS]
         record.pods = settled_pods(record, now, timings)
         if op.kind == "update" and before.status == "Running":
             lag = timings.rollout_lag  # the hazard: the old version goes on reporting Running

@@ -80,9 +80,13 @@ def test_no_healthy_upstream_until_an_instance_is_running(
     assert status() == 503
 
 
-def test_an_unknown_service_is_404_with_an_empty_body(caller: httpx.Client) -> None:
+def test_an_unknown_service_is_404_with_an_empty_body(
+    emulator: Emulator, caller: httpx.Client
+) -> None:
     gone = caller.post("http://127.0.0.1/api/predict/nothing_here", content=b"{}")
     assert (gone.status_code, gone.content) == (404, b"")
+    # A raw path no HTTP client sends (not ASCII) is not found either, never a crash.
+    assert emulator.handle("POST", b"/api/predict/\xff", [], b"").status == 404
 
 
 def test_the_echo_tells_which_version_served(

@@ -146,3 +146,20 @@ def test_events_filter_by_type_instance_and_time(client: httpx.Client, clock: Fa
     assert (paged["TotalCount"], paged["TotalPageNum"], len(paged["Events"])) == (4, 2, 1)
     bad = client.get(events, params={"StartTime": "yesterday"})
     assert (bad.status_code, bad.json()["Code"]) == (409, "InvalidParameter")
+
+
+def test_old_events_are_kept_up_to_a_bound(clock: FakeClock) -> None:
+    from deploykit.emulator._rollout import KEPT_EVENTS
+
+    emulator = Emulator(clock=clock, timings=Timings(accept=1.0, per_instance=0.0))
+    with signed_client(emulator, clock) as client:
+        create(client, image_service(instance=60))
+        for cpu in range(10):  # each update stops and starts 60 instances: 120 events
+            clock.advance(5)
+            client.put(SERVICE, json={"metadata": {"cpu": cpu + 1}})
+        body = client.get(f"{SERVICE}/events", params={"PageSize": 5000}).json()
+    emulator.close()
+    # The newest are kept: the last update's start is there, the create's is not.
+    assert KEPT_EVENTS <= body["TotalCount"] <= KEPT_EVENTS + 1
+    reasons = [e["Reason"] for e in body["Events"]]
+    assert reasons[-1] == "Updating" and "Creating" not in reasons
