@@ -2,9 +2,10 @@
 
 ``handle(method, raw_path, headers, body)`` → :class:`Reply`: faults first (they never touch
 state), then the signature, then the operation, then — for a committed CreateService only —
-the "response lost" fault. ``mock_transport()`` serves it in-process to httpx (tests,
-``--endpoint local``); ``asgi_app()`` serves it over HTTP under uvicorn
-(``deploykit emulator serve``).
+the "response lost" fault. A service endpoint (``/api/predict/…``) goes to the gateway
+instead, which has neither faults nor signatures. ``mock_transport()`` serves it
+in-process to httpx (tests, ``--endpoint local``); ``asgi_app()`` serves it over HTTP under
+uvicorn (``deploykit emulator serve``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from pydantic import SecretStr
 from deploykit.clients.alibaba._signer import split_raw_path
 from deploykit.emulator._errors import ApiFailure, error_body, new_request_id
 from deploykit.emulator._faults import Fault, FaultInjector, Faults
+from deploykit.emulator._gateway import Gateway, is_gateway_path
 from deploykit.emulator._lifecycle import Timings
 from deploykit.emulator._request_limits import check_body_size
-from deploykit.emulator._service_api import ServiceApi, route
+from deploykit.emulator._service_api import route
+from deploykit.emulator._service_ops import ServiceOpsApi
 from deploykit.emulator._service_view import account_uid
 from deploykit.emulator._signature_check import NONCE_MEMORY, verify_signature
 from deploykit.emulator._store import ServiceStore
@@ -55,7 +58,9 @@ class Emulator:
 
     ``store``: None keeps state in memory; a path keeps it in SQLite, shared by every process
     using that file. ``known_images``: when given, a container image outside it makes the
-    service end in Failed (as an image that cannot be pulled does on EAS).
+    service end in Failed (as an image that cannot be pulled does on EAS). ``gateway_url``:
+    the base URL service endpoints point to — the emulator's own address when served, so
+    they answer (``_gateway.py``); None keeps EAS's endpoint hosts.
     """
 
     def __init__(
@@ -68,6 +73,7 @@ class Emulator:
         timings: Timings | None = None,
         clock: Callable[[], float] | None = None,
         known_images: Collection[str] | None = None,
+        gateway_url: str | None = None,
     ) -> None:
         pairs = credentials or {DEFAULT_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_SECRET}
         self._credentials = {ak: SecretStr(sk) for ak, sk in pairs.items()}
@@ -76,7 +82,7 @@ class Emulator:
         self._faults = FaultInjector(faults or Faults())
         self._clock = clock or time.time
         self._store = ServiceStore(store)
-        self._api = ServiceApi(
+        self._api = ServiceOpsApi(
             self._store,
             region=region,
             uid=account_uid(self._credentials),
@@ -84,10 +90,20 @@ class Emulator:
             clock=self._clock,
             known_images=None if known_images is None else frozenset(known_images),
         )
+        self._api.gateway_url = gateway_url
+        self._gateway = Gateway(self._store, timings or Timings(), self._clock)
 
     @property
     def access_key_ids(self) -> list[str]:
         return sorted(self._credentials)
+
+    @property
+    def gateway_url(self) -> str | None:
+        return self._api.gateway_url
+
+    @gateway_url.setter
+    def gateway_url(self, url: str | None) -> None:
+        self._api.gateway_url = url
 
     @property
     def injected_faults(self) -> dict[str, int]:
@@ -98,6 +114,8 @@ class Emulator:
         self, method: str, raw_path: bytes, headers: Sequence[tuple[str, str]], body: bytes
     ) -> Reply:
         """Answer one HTTP request. Never raises: every failure is an API error reply."""
+        if is_gateway_path(raw_path):  # a service's endpoint, not the management API
+            return Reply(*self._gateway.answer(method, raw_path, headers, body))
         request_id = new_request_id()
         # Alibaba Cloud answers carry the request id as a header too, errors included.
         reply_headers = [_JSON, ("x-acs-request-id", request_id)]

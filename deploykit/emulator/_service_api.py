@@ -30,8 +30,10 @@ from deploykit.emulator._request_limits import (
     metadata_instance,
     parse_json_object,
 )
-from deploykit.emulator._service_view import endpoints, events_at, new_event, service_view
+from deploykit.emulator._rollout import begin_operation
+from deploykit.emulator._service_view import endpoints, new_event, service_view
 from deploykit.emulator._store import ServiceRecord, ServiceStore, Transaction
+from deploykit.emulator._versions import add_version
 
 Answer = dict[str, Any]
 _SERVICE = r"/api/v2/services/(?P<cluster>[^/]+)/(?P<name>[^/]+)"
@@ -48,6 +50,12 @@ ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("PUT", _SERVICE + "/stop", "StopService"),
         ("PUT", _SERVICE + "/scale", "ScaleService"),
         ("GET", _SERVICE + "/events", "DescribeServiceEvent"),
+        # Served by _service_ops.ServiceOpsApi.
+        ("GET", _SERVICE + "/instances", "ListServiceInstances"),
+        ("GET", _SERVICE + "/logs", "DescribeServiceLog"),
+        ("GET", _SERVICE + "/versions", "ListServiceVersions"),
+        ("PUT", _SERVICE + "/version", "UpdateServiceVersion"),
+        ("PUT", _SERVICE + "/restart", "RestartService"),
     )
 )
 _ID_ALPHABET = string.ascii_lowercase + string.digits
@@ -91,6 +99,8 @@ class ServiceApi:
         self._timings = timings
         self._clock = clock
         self._known_images = known_images
+        # Where service endpoints point (Emulator.gateway_url); None: EAS's own hosts.
+        self.gateway_url: str | None = None
 
     def call(self, call: Call) -> Answer:
         """The answer to ``call`` (without RequestId); raises :class:`ApiFailure`."""
@@ -133,7 +143,7 @@ class ServiceApi:
     def _begin(
         self, tx: Transaction, record: ServiceRecord, op: Operation, reason: str, now: float
     ) -> None:
-        record.operation = op
+        record.operation = begin_operation(record, op, now, self._timings)
         record.update_time = now
         record.events.append(new_event(now, reason, f"Service [{record.name}] {reason.lower()}"))
         tx.put(record)
@@ -176,6 +186,7 @@ class ServiceApi:
             labels=_labels(call.query.get("Labels")),
             workspace_id=call.query.get("WorkspaceId", ""),
         )
+        add_version(record, now)
         target = instance_count(config)
         op = Operation("create", now, 0, max(target, 0), self._failure_for(config))
         self._begin(tx, record, op, "Creating", now)
@@ -184,12 +195,12 @@ class ServiceApi:
             "ServiceId": record.service_id,
             "ServiceName": name,
             "Status": "Creating",
-            **endpoints(self._uid, self._region, name),
+            **endpoints(self._uid, self._region, name, self.gateway_url),
         }
 
     def _DescribeService(self, tx: Transaction, call: Call, now: float) -> Answer:
         record, snap = self._live(tx, call.name, now)
-        return service_view(record, snap, self._uid, self._region)
+        return service_view(record, snap, self._uid, self._region, self.gateway_url)
 
     def _UpdateService(self, tx: Transaction, call: Call, now: float) -> Answer:
         record, snap = self._live(tx, call.name, now)
@@ -212,6 +223,7 @@ class ServiceApi:
             _set_name(config, record.name)
         record.config = config
         record.version += 1
+        add_version(record, now)
         if snap.status in ("Stopped", "Stopping"):
             # GUESS: a stopped service takes the new config and stays stopped until started.
             record.update_time = now
@@ -289,21 +301,9 @@ class ServiceApi:
             "PageNumber": page_number,
             "PageSize": page_size,
             "TotalCount": len(rows),
-            "Services": [service_view(r, s, self._uid, self._region) for r, s in page],
-        }
-
-    def _DescribeServiceEvent(self, tx: Transaction, call: Call, now: float) -> Answer:
-        record, _ = self._live(tx, call.name, now)
-        events = events_at(record, now, self._timings)
-        if call.query.get("EventType"):
-            events = [e for e in events if e["Type"] == call.query["EventType"]]
-        page_num = _positive_int(call.query, "PageNum", 1)
-        page_size = _positive_int(call.query, "PageSize", 100)
-        return {
-            "Events": events[(page_num - 1) * page_size : page_num * page_size],
-            "PageNum": page_num,
-            "TotalCount": len(events),
-            "TotalPageNum": max(1, -(-len(events) // page_size)),
+            "Services": [
+                service_view(r, s, self._uid, self._region, self.gateway_url) for r, s in page
+            ],
         }
 
 
