@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 # The port the client's --endpoint examples use (http://127.0.0.1:8765).
 DEFAULT_PORT = 8765
+# Wildcard listen addresses, and the loopback address a local client reaches them at.
+_LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}  # noqa: S104 - a lookup
 
 
 def serve_command(
@@ -81,6 +83,14 @@ def serve_command(
         Optional[list[str]],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
         typer.Option(help="Only these images exist (repeatable); others end in Failed."),
     ] = None,
+    rollout_lag: Annotated[
+        float,
+        typer.Option(
+            help="Seconds an updated service keeps reporting Running at its old version "
+            "before it goes Updating (the hazard a wait must see through).",
+            min=0.0,
+        ),
+    ] = 0.0,
     project_id: Annotated[
         Optional[str],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
         typer.Option(help="ModelArts project id (--platform modelarts).", metavar="ID"),
@@ -115,6 +125,7 @@ def serve_command(
         faults=faults,
         latency=latency,
         known_images=known_image or None,
+        rollout_lag=rollout_lag,
     )
     _serve(platform, host, port, settings)
 
@@ -136,6 +147,9 @@ def _serve(platform: str, host: str, port: int, settings: EmulatorSettings) -> N
     listener = _bind(host, port)
     bound_port = listener.getsockname()[1]
     url_host = f"[{host}]" if ":" in host else host  # RFC 3986: IPv6 literals in brackets
+    # An address listening on every interface is reached locally through loopback: the
+    # emulator points what it serves (EAS: service endpoints, for `invoke`) there.
+    emulator.serve_at(f"http://{_LOOPBACK.get(host, url_host)}:{bound_port}")
     _console.out(emulator.banner(f"http://{url_host}:{bound_port}"))
     sys.stdout.flush()  # the line is what scripts wait for; do not leave it in a pipe buffer
     _console.note("press Ctrl-C to stop")

@@ -15,7 +15,6 @@ outcome (e.g. by describing the service) before sending anything again.
 
 from __future__ import annotations
 
-import email.utils
 import random
 import threading
 import time
@@ -168,19 +167,14 @@ class RetryPolicy:
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
-    """The standard ``Retry-After`` header: seconds, or an HTTP date (RFC 9110 §10.2.3)."""
+    """The standard ``Retry-After`` header in seconds (RFC 9110 §10.2.3)."""
     value = response.headers.get("retry-after")
     if not value:
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+        return None  # an HTTP-date: rare for these APIs; fall back to our own backoff
 
 
 def transport_failure(err: httpx.TransportError, what: str) -> RetryableFailure:

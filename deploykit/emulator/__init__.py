@@ -8,15 +8,24 @@
 ``emu.asgi_app()`` runs under uvicorn (``deploykit emulator serve``). Importing this package
 imports httpx (the signer's module); ``deploykit validate`` never imports it.
 
-Inside: a cloud-free core (``_emulator``: the handler both transports take; ``_store``,
-``_lifecycle``, ``_faults``) and one package of routes per platform (``eas/``).
+Beyond create/describe/update/delete/start/stop/scale it serves DescribeServiceEvent,
+ListServiceInstances, DescribeServiceLog, ListServiceVersions, UpdateServiceVersion and
+RestartService, and a gateway for each service's endpoint (``POST <endpoint>[/…]`` with the
+service token in ``Authorization``; ``gateway_url`` points endpoints at a served emulator).
+To make a service fail as real ones do, put ``crashloop`` or ``oomkill`` in its image
+reference (``…/image-classify:crashloop``); ``Timings(rollout_lag=S)`` keeps an updated
+service reporting Running at its old version for S seconds.
+
+Inside: a cloud-free core (``_emulator``: the handler both transports take, over a
+``_cloud_api.CloudApi``; ``_store``, ``_lifecycle``, ``_faults``, ``_request_limits``) and one
+package of routes per platform (``eas/``).
 """
 
+from deploykit.emulator._cloud_api import Reply
 from deploykit.emulator._emulator import (
     EMULATORS,
     EmulatorCore,
     EmulatorSettings,
-    Reply,
     open_emulator,
 )
 from deploykit.emulator._faults import Faults

@@ -1,25 +1,31 @@
 """The emulator core: one framework-free ``handle`` that both transports call.
 
-``handle(method, raw_path, headers, body)`` → :class:`Reply`: faults first (they never touch
-state), then the platform's authentication (signature, dates, nonces), then the operation,
-then — for a committed create only — the "response lost" fault. ``mock_transport()`` serves
-it in-process to httpx (tests, ``--endpoint local``); ``asgi_app()`` serves it over HTTP under
-uvicorn (``deploykit emulator serve``).
+``handle(method, raw_path, headers, body)`` → :class:`Reply`: a request for a service's own
+endpoint goes to the platform's gateway (no faults, no signatures); any other meets the
+faults first (they never touch state), then the body limit, then the platform's
+authentication (signature, dates, nonces), then the operation, then — for a committed create
+only — the "response lost" fault. ``mock_transport()`` serves it in-process to httpx (tests,
+``--endpoint local``); ``asgi_app()`` serves it over HTTP under uvicorn (``deploykit emulator
+serve``).
 
-What differs between clouds is a :class:`CloudApi`: how requests are authenticated and
-routed, and how answers, errors and injected faults look. ``emulator/eas/`` is PAI-EAS's.
+What differs between clouds is a :class:`~deploykit.emulator._cloud_api.CloudApi`: how
+requests are authenticated and routed, and how answers, errors and faults look.
+``emulator/eas/`` is PAI-EAS's; :data:`EMULATORS` lists what ``emulator serve`` can run.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
+from deploykit.emulator._cloud_api import ApiFailure, CloudApi, Reply, Request
 from deploykit.emulator._faults import Fault, FaultInjector, Faults
+from deploykit.emulator._request_limits import check_body_size
 from deploykit.emulator._store import Store
 from deploykit.errors import ConfigError
 
@@ -28,70 +34,7 @@ if TYPE_CHECKING:
 
     from deploykit.emulator._asgi import AsgiApp
 
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""
-    drop: bool = False  # close the connection instead of answering
-
-
-@dataclass(frozen=True)
-class Request:
-    """One HTTP request as both transports hand it over: the path still percent-encoded."""
-
-    method: str
-    raw_path: bytes
-    headers: Sequence[tuple[str, str]]
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        """The first value of ``name`` (case-insensitive), or None."""
-        wanted = name.lower()
-        return next((value for key, value in self.headers if key.lower() == wanted), None)
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A successful operation's answer body; ``created``: it committed a create, so the
-    "lost create response" fault may swallow it."""
-
-    body: dict[str, Any]
-    created: bool = False
-
-
-class ApiFailure(Exception):
-    """Raised inside the emulator to answer with an error; never escapes ``handle``."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-class CloudApi(Protocol):
-    """One cloud's management API behind the core: every method but the replies may raise
-    :class:`ApiFailure`."""
-
-    def new_request_id(self) -> str: ...
-
-    def authenticate(self, request: Request, now: float) -> None:
-        """Check the signature or token as the real service does."""
-        ...
-
-    def operate(self, request: Request, now: float) -> Answer:
-        """Route the request and run the operation in one store transaction."""
-        ...
-
-    def reply(self, answer: Answer, request_id: str) -> Reply: ...
-
-    def error_reply(self, failure: ApiFailure, request_id: str) -> Reply: ...
-
-    def fault_reply(self, fault: Fault, retry_after_ms: int, request_id: str) -> Reply:
-        """An injected 503, 500 or throttling answer, in this cloud's words."""
-        ...
+_log = logging.getLogger("deploykit.emulator")
 
 
 @dataclass(frozen=True)
@@ -107,13 +50,15 @@ class EmulatorSettings:
     faults: Faults | None = None
     latency: float = 0.0
     known_images: Collection[str] | None = None
+    # Seconds an updated service keeps reporting its old state (Timings.rollout_lag).
+    rollout_lag: float = 0.0
 
 
 class EmulatorCore:
-    """Faults, authentication and operations of one :class:`CloudApi` over one store.
+    """Faults, limits, authentication and operations of one :class:`CloudApi` over one store.
 
-    A platform's emulator subclasses it, builds its ``CloudApi``, and adds
-    ``from_settings`` (for ``emulator serve``) and ``banner`` (the line serve prints)."""
+    A platform's emulator subclasses it, builds its ``CloudApi``, and adds ``from_settings``
+    (for ``emulator serve``) and ``banner`` (the line serve prints)."""
 
     def __init__(
         self,
@@ -140,6 +85,9 @@ class EmulatorCore:
     ) -> Reply:
         """Answer one HTTP request. Never raises: every failure is an API error reply."""
         request = Request(method.upper(), raw_path, headers, body)
+        direct = self._api.gateway(request, self._clock())
+        if direct is not None:
+            return direct
         request_id = self._api.new_request_id()
         try:
             fault = self._faults.before_request()
@@ -148,10 +96,14 @@ class EmulatorCore:
             if fault is not Fault.NONE:
                 return self._api.fault_reply(fault, self._faults.faults.retry_after_ms, request_id)
             now = self._clock()
+            check_body_size(len(body))  # before anything reads it, as a gateway would
             self._api.authenticate(request, now)
             answer = self._api.operate(request, now)
         except ApiFailure as failure:
             return self._api.error_reply(failure, request_id)
+        except Exception:  # a bug: logged, and answered in the real shape, never a bare 500
+            _log.exception("emulator: request %s failed", request_id)
+            return self._api.fault_reply(Fault.INTERNAL, 0, request_id)
         if answer.created and self._faults.lose_create_response():
             return Reply(0, drop=True)
         return self._api.reply(answer, request_id)
@@ -185,6 +137,10 @@ class EmulatorCore:
     def from_settings(cls, settings: EmulatorSettings) -> EmulatorCore:
         """The emulator ``deploykit emulator serve`` runs for these settings."""
         raise NotImplementedError(f"{cls.__name__} cannot be served")
+
+    def serve_at(self, url: str) -> None:
+        """Told by ``emulator serve`` where it is reached (a loopback URL), for what the
+        platform points at itself (EAS: service endpoints). Nothing by default."""
 
     def banner(self, url: str) -> str:
         """The line ``emulator serve`` prints first: where it listens, and for whom. Scripts

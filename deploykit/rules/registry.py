@@ -39,6 +39,7 @@ RULE_MODULES = (
     "deploykit.rules.modelarts",
     "deploykit.rules.image",
     "deploykit.conversion.losses",
+    "deploykit.probe.findings",
 )
 
 

@@ -1,9 +1,11 @@
 """PAI-EAS's management API on the emulator core: signatures, routes, answers and errors.
 
-:class:`EasApi` is the :class:`~deploykit.emulator._emulator.CloudApi` of PAI-EAS: ACS3
-signatures and nonces (``_signature``), the routes and operations (``_api``), the ``Service``
-struct (``_view``), the error table (``_errors``) and the stored record with its status table
-(``_service``). :class:`Emulator` puts it on the core with a store, faults and a clock.
+:class:`EasApi` is the :class:`~deploykit.emulator._cloud_api.CloudApi` of PAI-EAS: ACS3
+signatures and nonces (``_signature``), the routes and operations (``_api``; events,
+instances, logs, versions and restart in ``_ops``), the ``Service`` struct (``_view``), the
+error table (``_errors``), the stored record with its status table (``_service``), and the
+gateway that answers for each service's endpoint (``_gateway``). :class:`Emulator` puts it
+on the core with a store, faults and a clock.
 """
 
 from __future__ import annotations
@@ -15,19 +17,15 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from deploykit.clients.alibaba._signer import split_raw_path
-from deploykit.emulator._emulator import (
-    Answer,
-    ApiFailure,
-    EmulatorCore,
-    EmulatorSettings,
-    Reply,
-    Request,
-)
+from deploykit.emulator._cloud_api import Answer, ApiFailure, Reply, Request
+from deploykit.emulator._emulator import EmulatorCore, EmulatorSettings
 from deploykit.emulator._faults import Fault, Faults
 from deploykit.emulator._lifecycle import Timings
 from deploykit.emulator._store import Store
-from deploykit.emulator.eas._api import ServiceApi, route
+from deploykit.emulator.eas._api import route
 from deploykit.emulator.eas._errors import EasFailure, error_body, new_request_id
+from deploykit.emulator.eas._gateway import Gateway, is_gateway_path
+from deploykit.emulator.eas._ops import ServiceOpsApi
 from deploykit.emulator.eas._signature import NONCE_MEMORY, verify_signature
 from deploykit.emulator.eas._view import account_uid
 from deploykit.errors import ConfigError
@@ -64,16 +62,23 @@ class EasApi:
     ) -> None:
         self._store = store
         self._credentials = credentials
-        self._services = ServiceApi(
+        self.services = ServiceOpsApi(
             store,
             region=region,
             uid=account_uid(credentials),
             timings=timings,
             known_images=None if known_images is None else frozenset(known_images),
         )
+        self._gateway = Gateway(store, timings)
 
     def new_request_id(self) -> str:
         return new_request_id()
+
+    def gateway(self, request: Request, now: float) -> Reply | None:
+        if not is_gateway_path(request.raw_path):
+            return None
+        return Reply(*self._gateway.answer(request.method, request.raw_path, request.headers,
+                                           request.body, now))
 
     def authenticate(self, request: Request, now: float) -> None:
         nonce = verify_signature(
@@ -89,7 +94,7 @@ class EasApi:
     def operate(self, request: Request, now: float) -> Answer:
         path, query = split_raw_path(request.raw_path)
         call = route(request.method, path, dict(query), request.body)
-        return Answer(self._services.call(call, now), created=call.action == "CreateService")
+        return Answer(self.services.call(call, now), created=call.action == "CreateService")
 
     def reply(self, answer: Answer, request_id: str) -> Reply:
         body = {**answer.body, "RequestId": request_id}
@@ -115,7 +120,9 @@ class Emulator(EmulatorCore):
 
     ``store``: None keeps state in memory; a path keeps it in SQLite, shared by every process
     using that file. ``known_images``: when given, a container image outside it makes the
-    service end in Failed (as an image that cannot be pulled does on EAS).
+    service end in Failed (as an image that cannot be pulled does on EAS). ``gateway_url``:
+    the base URL service endpoints point to — the emulator's own address when served, so
+    they answer (``_gateway.py``); None keeps EAS's endpoint hosts.
     """
 
     def __init__(
@@ -128,19 +135,33 @@ class Emulator(EmulatorCore):
         timings: Timings | None = None,
         clock: Callable[[], float] | None = None,
         known_images: Collection[str] | None = None,
+        gateway_url: str | None = None,
     ) -> None:
         pairs = credentials or {DEFAULT_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_SECRET}
         self._keys = {ak: SecretStr(sk) for ak, sk in pairs.items()}
         self._default_keys = not credentials
         self.region = region
         shared = Store(store)
-        api = EasApi(shared, self._keys, region=region, timings=timings or Timings(),
-                     known_images=known_images)
-        super().__init__(api, shared, faults=faults, latency=latency, clock=clock)
+        self._eas = EasApi(shared, self._keys, region=region, timings=timings or Timings(),
+                           known_images=known_images)
+        self._eas.services.gateway_url = gateway_url
+        super().__init__(self._eas, shared, faults=faults, latency=latency, clock=clock)
 
     @property
     def access_key_ids(self) -> list[str]:
         return sorted(self._keys)
+
+    @property
+    def gateway_url(self) -> str | None:
+        return self._eas.services.gateway_url
+
+    @gateway_url.setter
+    def gateway_url(self, url: str | None) -> None:
+        self._eas.services.gateway_url = url
+
+    def serve_at(self, url: str) -> None:
+        # Service endpoints point here, so `invoke` reaches this emulator's gateway.
+        self.gateway_url = url
 
     @classmethod
     def from_settings(cls, settings: EmulatorSettings) -> Emulator:
@@ -155,6 +176,7 @@ class Emulator(EmulatorCore):
             faults=settings.faults,
             region=settings.region or DEFAULT_REGION,
             latency=settings.latency,
+            timings=Timings(rollout_lag=settings.rollout_lag),
             known_images=settings.known_images,
         )
 

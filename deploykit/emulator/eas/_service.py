@@ -30,6 +30,8 @@ PHASES: dict[str, Phases] = {
     "start": Phases("Starting", "Waiting", "Running", "Service start successfully"),
     "stop": Phases("Stopping", "Stopping", "Stopped", "Service stopped successfully"),
     "delete": Phases("Deleting", "Deleting", "", "Service deleted"),
+    # GUESS: the ServiceStatus enum (§3.4) has no Restarting; a restart is a rolling update.
+    "restart": Phases("Updating", "Updating", "Running", "Service start successfully"),
 }
 
 BUSY_MESSAGES: dict[str, str] = {
@@ -58,8 +60,13 @@ class ServiceRecord:
     operation: Operation
     labels: dict[str, str] = field(default_factory=dict)
     workspace_id: str = ""
-    version: int = 1  # bumped by every UpdateService (DescribeService CurrentVersion)
+    version: int = 1  # bumped by every UpdateService (DescribeService LatestVersion)
     events: list[dict[str, Any]] = field(default_factory=list)
+    # _versions.py: every version's config; which version ``config`` is (0: ``version``).
+    versions: list[dict[str, Any]] = field(default_factory=list)
+    config_version: int = 0
+    # _instances.py: the instances as they were when ``operation`` began.
+    pods: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
