@@ -188,18 +188,6 @@ class ApiClient:
         self.stats = RetryStats()
         self._on_retry = on_retry
 
-    def call(
-        self,
-        action: str,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: Mapping[str, Any] | None = None,
-    ) -> Reply:
-        """Send a request that is safe to repeat, retrying by the policy."""
-        return self.retrying(lambda: self.send(action, method, path, params=params, body=body))
-
     def send(
         self,
         action: str,
@@ -208,8 +196,15 @@ class ApiClient:
         *,
         params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
+        retry: bool = True,
     ) -> Reply:
-        """One attempt: the answer, or a typed error / :class:`RetryableFailure`."""
+        """The answer, or a typed error. Retried by the policy, unless ``retry=False``: one
+        attempt, raising :class:`RetryableFailure` too (inside ``once_only``, which retries
+        the whole exchange)."""
+        if retry:
+            return self.retrying(
+                lambda: self.send(action, method, path, params=params, body=body, retry=False)
+            )
         headers = self.dialect.operation_headers(action, has_body=body is not None)
         content = None if body is None else json.dumps(body, ensure_ascii=False).encode()
         try:

@@ -36,8 +36,10 @@ Developer note: plugging in a platform (ModelArts is the worked case)
      ``clients._wait.Phase``: running, stopped, failed, …, anything else PROGRESSING; fill
      ``current_version``/``latest_version`` where the API has them) and
      ``live_spec(service)`` (what ``plan`` diffs against). Requests go through
-     ``self.call(action, method, path, params=..., body=...)`` (retried) or ``self.send``
-     (one attempt); both honour the command's ``--timeout`` deadline.
+     ``self.send(action, method, path, params=..., body=...)``: retried by the policy, or
+     one attempt with ``retry=False`` (inside ``once_only``); it honours ``--timeout``.
+     Huawei's error table exists already (``clients/huawei/_errors.error_from_response``):
+     a ``Dialect`` subclass may override ``classify`` to use it as it is.
 
 3. Platform — ``deploykit/platforms/modelarts.py``: an object implementing
    :class:`Platform` (``name``, ``title``, ``credentials``, ``view``,
@@ -58,20 +60,24 @@ Developer note: plugging in a platform (ModelArts is the worked case)
    ``Platform.load_specs`` (declared once in ``cli/deploy.py``); EAS refuses them with a
    ``ConfigError``.
 
-4. Emulator — ``deploykit/emulator/modelarts/``: a ``CloudApi`` (``emulator._emulator``):
-   ``new_request_id()``, ``authenticate(request, now)`` (signature or token check; raise
-   an ``ApiFailure(status, code, message)`` subclass carrying the cloud's error table),
-   ``operate(request, now) -> Answer(body, created=...)`` (route + operation in one
-   ``store.transaction()``; ``created=True`` lets the lost-create fault fire),
-   ``reply(answer, request_id)``, ``error_reply(failure, request_id)``, ``fault_reply(fault,
-   retry_after_ms, request_id)`` (``Fault.UNAVAILABLE``/``INTERNAL``/``THROTTLE`` in the
-   cloud's words). Records go in the shared ``emulator._store.Store`` as JSON under kinds of
-   your own (``tx.get/put/delete/all(kind, key)``); statuses move with a
-   ``emulator._lifecycle.Lifecycle(phases, busy_messages, failed=...)``. A class
-   ``ModelArtsEmulator(EmulatorCore)`` wires api, store, faults, latency and clock, and
-   implements ``from_settings(EmulatorSettings)`` and ``banner(url)``; register it in
-   ``emulator._emulator.EMULATORS`` (and take it out of ``_COMING`` there) and
-   ``deploykit emulator serve --platform modelarts`` serves it, over ASGI and MockTransport.
+4. Emulator — ``deploykit/emulator/modelarts/``: a ``CloudApi`` (``emulator._cloud_api``):
+   ``new_request_id()``, ``gateway(request, now) -> Reply | None`` (a service's own
+   inference endpoint, for ``invoke``; None for management calls), ``authenticate(request,
+   now)`` (signature or token check; raise an ``ApiFailure(status, code, message)`` subclass
+   carrying the cloud's error table), ``operate(request, now) -> Answer(body, created=...)``
+   (route + operation in one ``store.transaction()``; ``created=True`` lets the lost-create
+   fault fire), ``reply(answer, request_id)``, ``error_reply(failure, request_id)``,
+   ``fault_reply(fault, retry_after_ms, request_id)`` (``Fault.UNAVAILABLE``/``INTERNAL``/
+   ``THROTTLE`` in the cloud's words; ``INTERNAL`` also answers a bug). The core checks the
+   body size first (``_request_limits``; parse JSON bodies with its ``parse_json_object(body,
+   what, invalid=...)``). Records go in the shared ``emulator._store.Store`` as JSON under
+   kinds of your own (``tx.get/put/delete/all(kind, key)``); statuses move with an
+   ``emulator._lifecycle.Lifecycle(phases, busy_messages, failed=...)`` (its phases need a
+   ``create`` row). A class ``ModelArtsEmulator(EmulatorCore)`` wires api, store, faults,
+   latency and clock, and implements ``from_settings(EmulatorSettings)``, ``banner(url)`` and,
+   if it points at itself, ``serve_at(url)``; register it in ``emulator._emulator.EMULATORS``
+   (and take it out of ``_COMING`` there) and ``deploykit emulator serve --platform
+   modelarts`` serves it, over ASGI and MockTransport.
 
 The EAS files are the reference for each step: ``credentials/alibaba.py``,
 ``clients/alibaba/{_signer,_dialect,eas}.py``, ``platforms/eas.py``, ``emulator/eas/``.

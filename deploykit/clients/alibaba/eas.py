@@ -99,13 +99,14 @@ class EasClient(ApiClient):
             return Reply(str(found.get("RequestId") or ""), body=found, resolved_by_describe=True)
 
         return self.once_only(
-            lambda: self.send("CreateService", "POST", "/api/v2/services", body=spec),
+            lambda: self.send("CreateService", "POST", "/api/v2/services", body=spec,
+                              retry=False),
             settled=created,
         )
 
     def describe(self, name: str) -> dict[str, Any]:
         """DescribeService; ``NotFoundError`` when there is no such service."""
-        return dict(self.call("DescribeService", "GET", self._path(name)).body)
+        return dict(self.send("DescribeService", "GET", self._path(name)).body)
 
     def find(self, name: str) -> dict[str, Any] | None:
         """DescribeService, with None for a service that does not exist."""
@@ -119,7 +120,7 @@ class EasClient(ApiClient):
 
         Safe to resend: applying the same configuration twice leaves the same configuration.
         """
-        return self.call(
+        return self.send(
             "UpdateService",
             "PUT",
             self._path(name),
@@ -130,7 +131,7 @@ class EasClient(ApiClient):
     def delete(self, name: str) -> Reply:
         """DeleteService; after an unknown outcome, a service gone or going counts as deleted."""
         return self.once_only(
-            lambda: self.send("DeleteService", "DELETE", self._path(name)),
+            lambda: self.send("DeleteService", "DELETE", self._path(name), retry=False),
             settled=lambda: self._settled(name, DELETING_STATES, "is terminating", gone_ok=True),
         )
 
@@ -142,20 +143,20 @@ class EasClient(ApiClient):
     def start(self, name: str) -> Reply:
         """StartService; after an unknown outcome, a service starting or running is started."""
         return self.once_only(
-            lambda: self.send("StartService", "PUT", self._path(name, "start")),
+            lambda: self.send("StartService", "PUT", self._path(name, "start"), retry=False),
             settled=lambda: self._settled(name, STARTED_STATES, "is starting"),
         )
 
     def stop(self, name: str) -> Reply:
         """StopService; after an unknown outcome, a service stopping or stopped is stopped."""
         return self.once_only(
-            lambda: self.send("StopService", "PUT", self._path(name, "stop")),
+            lambda: self.send("StopService", "PUT", self._path(name, "stop"), retry=False),
             settled=lambda: self._settled(name, STOPPED_STATES, "is stopping"),
         )
 
     def scale(self, name: str, instances: int) -> Reply:
         """ScaleService; the body is ``{"Instance": N}`` (reference/eas.md §3.2)."""
-        return self.call("ScaleService", "PUT", self._path(name, "scale"),
+        return self.send("ScaleService", "PUT", self._path(name, "scale"),
                          body={"Instance": instances})
 
     def events(
@@ -250,7 +251,7 @@ class EasClient(ApiClient):
 
         return self.once_only(
             lambda: self.send("UpdateServiceVersion", "PUT", self._path(name, "version"),
-                              body={"Version": version}),
+                              body={"Version": version}, retry=False),
             settled=switched,
         )
 
@@ -270,7 +271,8 @@ class EasClient(ApiClient):
                          f"Service [{name}] in region [{self.region}] is restarting")
 
         return self.once_only(
-            lambda: self.send("RestartService", "PUT", self._path(name, "restart")),
+            lambda: self.send("RestartService", "PUT", self._path(name, "restart"),
+                              retry=False),
             settled=restarted,
         )
 
@@ -329,7 +331,7 @@ class EasClient(ApiClient):
         seen = 0
         while True:
             query = {**(params or {}), "PageNumber": str(page), "PageSize": str(LIST_PAGE_SIZE)}
-            body = self.call(action, "GET", path, params=query).body
+            body = self.send(action, "GET", path, params=query).body
             items = body.get(key) or []
             yield from items
             seen += len(items)
@@ -344,7 +346,7 @@ class EasClient(ApiClient):
         self, action: str, path: str, params: Mapping[str, str], number: int
     ) -> Mapping[str, Any]:
         """One page of a list paged by PageNum (§3.2: events and logs)."""
-        return self.call(action, "GET", path, params={**params, "PageNum": str(number)}).body
+        return self.send(action, "GET", path, params={**params, "PageNum": str(number)}).body
 
     def _settled(
         self, name: str, states: frozenset[str], doing: str, *, gone_ok: bool = False
