@@ -33,8 +33,9 @@ RESTRAINT = rule(
 )
 RESTRAINT_PAIRING = rule(
     "MA122", Severity.ERROR, "modelarts",
-    "packages[].restraint is given exactly when package_version is",
-    source="reference/modelarts.md §1.5 (OTC-CFG Table 7)",
+    "packages[].package_version is given without a restraint",
+    source="reference/modelarts.md §1.5 (OTC-CFG Table 7: restraint is mandatory when "
+    "package_version is given)",
 )
 EMPTY_CONSTRAINT = rule(
     "MA123", Severity.WARNING, "modelarts",
@@ -50,6 +51,15 @@ IMAGE_DEPENDENCIES = rule(
     "MA125", Severity.WARNING, "modelarts",
     "dependencies cannot be installed for a custom-image (Image) model",
     source="reference/modelarts.md §1.2, §1.5 (OTC-CFG, HW-CFG 2025-07-23)",
+)
+# The spec makes `restraint` mandatory only when `package_version` is given; a restraint
+# alone constrains nothing, and real configs that install offline wheels write exactly that.
+# Unnecessary, not invalid: a warning.
+RESTRAINT_IGNORED = rule(
+    "MA126", Severity.WARNING, "modelarts",
+    "packages[].restraint without a package_version is ignored",
+    source="reference/modelarts.md §1.5 (OTC-CFG Table 7: restraint is mandatory only when "
+    "package_version is given)",
 )
 
 
@@ -134,10 +144,12 @@ def _package(where: str, package: dict[str, Any]) -> list[Diagnostic]:
         )
     elif has_restraint and not has_version:
         found.append(
-            RESTRAINT_PAIRING(
+            RESTRAINT_IGNORED(
                 jp.child(where, "restraint"),
-                f"{field_path(where)} gives restraint {restraint!r} without a package_version",
-                suggestion="add the package_version, or remove the restraint",
+                f"{field_path(where)} gives restraint {restraint!r} without a package_version, "
+                "so the restraint is ignored and any version is installed",
+                suggestion="add the package_version the restraint is about, or remove the "
+                "restraint",
             )
         )
     return found

@@ -1,4 +1,4 @@
-"""ModelArts `dependencies[]` rules (MA120–MA125), on the examples users copy."""
+"""ModelArts `dependencies[]` rules (MA120–MA126), on the examples users copy."""
 
 from __future__ import annotations
 
@@ -55,10 +55,14 @@ def test_version_without_restraint_fails() -> None:
     ]
 
 
-def test_restraint_without_version_fails() -> None:
-    assert of("MA122", detection(package_name="numpy", restraint="ATLEAST")) == [
-        ("error", f"{FIRST}/restraint")
-    ]
+def test_restraint_without_version_is_a_warning_that_it_is_ignored() -> None:
+    # reference §1.5: restraint is mandatory only with a package_version; offline wheels are
+    # installed with a restraint alone, which is unnecessary, not invalid.
+    data = detection(package_name="numpy", restraint="ATLEAST")
+    assert of("MA122", data) == []
+    (diagnostic,) = [d for d in check(data) if d.rule == "MA126"]
+    assert (diagnostic.severity.value, diagnostic.pointer) == ("warning", f"{FIRST}/restraint")
+    assert "ignored" in diagnostic.message
 
 
 def test_no_version_and_no_restraint_passes() -> None:
