@@ -14,6 +14,7 @@ from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.models.eas import REQUIRED, EasService
 from deploykit.rules.eas_containers import check_containers
 from deploykit.rules.eas_service import check_service
+from deploykit.rules.placeholders import with_placeholder_findings
 from deploykit.rules.registry import rule
 from deploykit.rules.shape import ShapeRules, check_shape, field_path
 
@@ -93,15 +94,20 @@ SHAPE = ShapeRules(UNKNOWN_KEY, WRONG_TYPE, MISSING, INVALID_VALUE)
 def check(data: Any) -> list[Diagnostic]:
     """Every finding about one EAS service document: shape first, then meaning."""
     service, diagnostics = check_shape(EasService, data, SHAPE)
-    if service is None or not isinstance(data, dict):
-        return diagnostics
+    if service is not None and isinstance(data, dict):
+        _check_meaning(service, data, diagnostics)
+    return with_placeholder_findings(data, diagnostics)
+
+
+def _check_meaning(
+    service: EasService, data: dict[str, Any], diagnostics: list[Diagnostic]
+) -> None:
     owners = _owners(data)
     diagnostics.extend(_required(owners))
     diagnostics.extend(_legacy(owners))
     diagnostics.extend(_key_forms(owners))
     diagnostics.extend(check_containers(service, data))
     diagnostics.extend(check_service(service, data))
-    return diagnostics
 
 
 def _owners(data: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -37,6 +37,7 @@ from deploykit.rules.modelarts_apis import check_apis
 from deploykit.rules.modelarts_dependencies import check_dependencies
 from deploykit.rules.modelarts_fields import is_image, suggestion_for, text
 from deploykit.rules.modelarts_health import check_health
+from deploykit.rules.placeholders import with_placeholder_findings
 from deploykit.rules.registry import rule
 from deploykit.rules.shape import ShapeRules, check_shape, closest, field_path
 
@@ -107,15 +108,14 @@ SWR_LOCATION = rule(
 def check(data: Any) -> list[Diagnostic]:
     """Every shape and semantic finding about one parsed config.json."""
     _, found = check_shape(ModelArtsConfig, data, SHAPE)
-    if not isinstance(data, dict):
-        return found
-    found.extend(_algorithm(data))
-    found.extend(_engine_and_runtime(data))
-    found.extend(_port_and_protocols(data))
-    found.extend(check_apis(data))
-    found.extend(check_dependencies(data))
-    found.extend(check_health(data))
-    return found
+    if isinstance(data, dict):
+        found.extend(_algorithm(data))
+        found.extend(_engine_and_runtime(data))
+        found.extend(_port_and_protocols(data))
+        found.extend(check_apis(data))
+        found.extend(check_dependencies(data))
+        found.extend(check_health(data))
+    return with_placeholder_findings(data, found)
 
 
 def _algorithm(data: dict[str, Any]) -> list[Diagnostic]:

@@ -141,7 +141,7 @@ def is_secret_key(key: str | int) -> bool:
     return isinstance(key, str) and _SECRET_KEY.search(key) is not None
 
 
-def _names_a_secret(data: Any, pointer: str) -> bool:
+def names_a_secret(data: Any, pointer: str) -> bool:
     """An entry such as ``{"name": "OSS_ACCESS_KEY_SECRET", "value": ...}`` (container env)
     holds a secret its key does not reveal: its ``name`` does."""
     if not pointer.endswith("/value"):
@@ -226,7 +226,7 @@ def _diagnostic(
             suggestion="quote the key",
         )
     value = jp.resolve(data, pointer)
-    secret = any(is_secret_key(t) for t in tokens) or _names_a_secret(data, pointer)
+    secret = any(is_secret_key(t) for t in tokens) or names_a_secret(data, pointer)
     got = describe_value(value, secret=secret)
     type_errors = [e for e in errors if e["type"] in _WRONG_TYPE]
     expected = _join_expected(errors)

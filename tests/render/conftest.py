@@ -39,13 +39,14 @@ BROKEN_JSON = Diagnostic(
     suggestion="fix the syntax at the position shown",
 )
 PLACEHOLDER = Diagnostic(
-    rule="EAS201",
+    rule="DK010",
     severity=Severity.WARNING,
-    message="metadata.name `<your-service-name>` looks like an unfilled template placeholder",
+    message="metadata.name looks unfilled (`<your-service-name>`), as copied from "
+    "documentation or a template; the platform would receive it as written",
     pointer="/metadata/name",
     line=3,
     column=13,
-    suggestion="replace the placeholder with the real value before deploying",
+    suggestion="write the real value before deploying",
 )
 
 # Test stand-ins for registry entries, installed per test with monkeypatch so the real

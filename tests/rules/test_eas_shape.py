@@ -122,7 +122,7 @@ def test_broken_list_entry_keeps_other_pointers_right() -> None:
     data = example("pai-rag-multi-container.json")
     data["containers"][1]["env"][0]["value"] = 8001  # env values are strings
     data["containers"][2]["port"] = 8080
-    diagnostics = check(data)
+    diagnostics = [d for d in check(data) if d.rule != "DK010"]  # the docs' masked VPC ids
     assert {(d.rule, d.pointer) for d in diagnostics} == {
         ("EAS002", "/containers/1/env/0/value"),
         ("EAS101", "/containers/2/port"),
