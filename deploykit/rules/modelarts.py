@@ -33,7 +33,7 @@ from deploykit.models.modelarts_engines import (
     is_known_runtime,
     known_runtimes,
 )
-from deploykit.rules.modelarts_apis import check_apis
+from deploykit.rules.modelarts_apis import check_apis, explained_keys
 from deploykit.rules.modelarts_dependencies import check_dependencies
 from deploykit.rules.modelarts_fields import is_image, suggestion_for, text
 from deploykit.rules.modelarts_health import check_health
@@ -109,10 +109,14 @@ def check(data: Any) -> list[Diagnostic]:
     """Every shape and semantic finding about one parsed config.json."""
     _, found = check_shape(ModelArtsConfig, data, SHAPE)
     if isinstance(data, dict):
+        apis = check_apis(data)
+        # A key a rule explains (a response nested in the request) is not also "unknown".
+        explained = explained_keys(apis)
+        found = [d for d in found if d.pointer not in explained]
         found.extend(_algorithm(data))
         found.extend(_engine_and_runtime(data))
         found.extend(_port_and_protocols(data))
-        found.extend(check_apis(data))
+        found.extend(apis)
         found.extend(check_dependencies(data))
         found.extend(check_health(data))
     return with_placeholder_findings(data, found)

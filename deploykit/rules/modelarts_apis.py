@@ -17,8 +17,10 @@ ENGINE_URL = "/"
 # reference §1.4: the API object's method, "post" by default; the CreateModel API lists
 # post/get. Compared case-insensitively: every official example writes lowercase `post`.
 METHODS = ("post", "get")
-# reference §1.4 (OTC-CFG Tables 4–5): JSON body or file upload.
-CONTENT_TYPES = ("application/json", "multipart/form-data")
+# reference §1.4 (OTC-CFG Tables 4–5): JSON body or file upload; a request's Content-type
+# defaults to application/json.
+JSON_BODY, FILE_UPLOAD = "application/json", "multipart/form-data"
+CONTENT_TYPES = (JSON_BODY, FILE_UPLOAD)
 # JSON Schema keywords (draft 4 to 2020-12) the body schemas may use; anything else that
 # is close to one of them is a typo (`item`, `roperties`, reference §1.10 and §6).
 SCHEMA_KEYWORDS = (
@@ -30,7 +32,15 @@ SCHEMA_KEYWORDS = (
     "definitions", "$defs", "patternProperties", "dependencies", "contains",
 )
 # The standard types plus the platform's "file" (an upload control, reference §1.4).
-SCHEMA_TYPES = ("object", "array", "string", "number", "integer", "boolean", "null", "file")
+FILE_TYPE = "file"
+SCHEMA_TYPES = ("object", "array", "string", "number", "integer", "boolean", "null", FILE_TYPE)
+# Programming-language type names written where JSON Schema has its own (real files write
+# "list" and "float", reference §6), and the JSON Schema type each one means.
+TYPE_NAMES = {
+    "list": "array", "tuple": "array", "dict": "object", "map": "object", "json": "object",
+    "float": "number", "double": "number", "decimal": "number", "int": "integer",
+    "long": "integer", "str": "string", "text": "string", "bool": "boolean",
+}  # fmt: skip
 # Keywords whose value is a map from user-chosen names to schemas.
 _NAMED_SCHEMAS = ("properties", "patternProperties", "definitions", "$defs")
 _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
@@ -62,8 +72,21 @@ SCHEMA_KEYWORD = rule(
 )
 SCHEMA_TYPE = rule(
     "MA115", Severity.WARNING, "modelarts",
-    "JSON Schema type is not a standard type or the platform's `file` (e.g. `list`)",
+    "JSON Schema type is not a standard type or the platform's `file` (e.g. `list`, `float`)",
     source="reference/modelarts.md §1.4, §6 (`\"type\": \"list\"` in real files)",
+)
+NESTED_RESPONSE = rule(
+    "MA116", Severity.WARNING, "modelarts",
+    "apis[].request holds a `response`: the API then declares no response schema",
+    source="reference/modelarts.md §1.4 (OTC-CFG Table 3: request and response are both "
+    "members of the api object)",
+)
+FILE_IN_JSON_REQUEST = rule(
+    "MA117", Severity.WARNING, "modelarts",
+    'a `"type": "file"` input in an application/json request: file inputs need '
+    "multipart/form-data",
+    source="reference/modelarts.md §1.4 (OTC-CFG Table 4: application/json is a JSON body, "
+    "multipart/form-data a file upload)",
 )
 
 
@@ -88,6 +111,57 @@ def check_apis(data: Any) -> list[Diagnostic]:
             message = api.get(part)
             if isinstance(message, dict):
                 found.extend(_message(jp.child(where, part), message))
+        request = api.get("request")
+        if isinstance(request, dict):
+            found.extend(_file_inputs(jp.child(where, "request"), request))
+            found.extend(_nested_response(where, api, request))
+    return found
+
+
+def explained_keys(found: list[Diagnostic]) -> set[str]:
+    """Pointers of keys these rules explain better than "unknown key" does."""
+    return {d.pointer for d in found if d.rule == NESTED_RESPONSE.id and d.pointer}
+
+
+def _nested_response(where: str, api: dict[str, Any], request: dict[str, Any]) -> list[Diagnostic]:
+    nested = request.get("response")
+    if not isinstance(nested, dict):
+        return []
+    at = jp.child(where, "request", "response")
+    also = "; the one beside request is used" if isinstance(api.get("response"), dict) else ""
+    return [
+        NESTED_RESPONSE(
+            at,
+            f"{field_path(at)} is nested inside the request, where ModelArts does not look for "
+            f"it, so {field_path(where)} declares no response schema{also}",
+            suggestion=f"move `response` out of `request`, to {field_path(where)}.response",
+            anchor="key",
+        ),
+        *_message(at, nested),
+    ]
+
+
+def _file_inputs(where: str, request: dict[str, Any]) -> list[Diagnostic]:
+    content_type = text(request, "Content-type")
+    media_type = _media_type(content_type) if content_type is not None else JSON_BODY
+    schema = request.get("data")
+    if media_type != JSON_BODY or not isinstance(schema, dict):
+        return []
+    stated = "is" if content_type is not None else "defaults to"
+    found = []
+    for pointer, node in _subschemas(jp.child(where, "data"), schema):
+        kind = node.get("type")
+        if kind == FILE_TYPE or (isinstance(kind, list) and FILE_TYPE in kind):
+            at = jp.child(pointer, "type")
+            found.append(
+                FILE_IN_JSON_REQUEST(
+                    at,
+                    f"{field_path(pointer)} is a file input, but {field_path(where)}'s "
+                    f"Content-type {stated} {JSON_BODY}, and a JSON body cannot carry a file",
+                    suggestion=f'set "Content-type": "{FILE_UPLOAD}" in {field_path(where)}, '
+                    'or take the file as a base64 "string"',
+                )
+            )
     return found
 
 
@@ -125,9 +199,13 @@ def _message(where: str, message: dict[str, Any]) -> list[Diagnostic]:
     return found
 
 
-def _content_type(pointer: str, value: str) -> list[Diagnostic]:
+def _media_type(content_type: str) -> str:
     # Parameters such as "; charset=utf-8" do not change the media type.
-    media_type = value.split(";", 1)[0].strip().casefold()
+    return content_type.split(";", 1)[0].strip().casefold()
+
+
+def _content_type(pointer: str, value: str) -> list[Diagnostic]:
+    media_type = _media_type(value)
     if media_type in CONTENT_TYPES:
         return []
     return [
@@ -174,10 +252,9 @@ def _schema(where: str, schema: dict[str, Any]) -> list[Diagnostic]:
 
 
 def _type_fix(name: str) -> str:
-    if name.casefold() in ("list", "tuple"):
-        return 'use "array"'
-    if name.casefold() in ("dict", "map", "json"):
-        return 'use "object"'
+    meant = TYPE_NAMES.get(name.casefold())
+    if meant is not None:
+        return f'use "{meant}"'
     return suggestion_for(name, SCHEMA_TYPES, "types")
 
 

@@ -1,4 +1,4 @@
-"""ModelArts `apis[]` rules (MA110–MA115), on the examples users copy."""
+"""ModelArts `apis[]` rules (MA110–MA117), on the examples users copy."""
 
 from __future__ import annotations
 
@@ -114,6 +114,7 @@ def test_tuple_items_and_file_type_are_accepted() -> None:
 
 
 @pytest.mark.parametrize(("kind", "fix"), [("list", 'use "array"'), ("dict", 'use "object"'),
+                                           ("float", 'use "number"'), ("int", 'use "integer"'),
                                            ("strnig", "did you mean 'string'?")])
 def test_non_schema_type_is_a_warning(kind: str, fix: str) -> None:
     data = load("config.json")
@@ -121,3 +122,42 @@ def test_non_schema_type_is_a_warning(kind: str, fix: str) -> None:
     assert of("MA115", data) == [
         ("warning", "/apis/0/response/data/properties/echo/type", fix)
     ]
+
+
+def test_a_response_nested_in_the_request_is_one_finding_saying_where_it_belongs() -> None:
+    data = load("config.json")
+    api = data["apis"][0]
+    api["request"]["response"] = api.pop("response")  # the slip real files contain
+    [diagnostic] = [d for d in check(data) if d.pointer == "/apis/0/request/response"]
+    assert (diagnostic.rule, diagnostic.severity) == ("MA116", Severity.WARNING)
+    assert "declares no response schema" in diagnostic.message
+    assert diagnostic.suggestion == "move `response` out of `request`, to apis[0].response"
+    # The nested schema is still read: its typos are found where they are.
+    api["request"]["response"]["data"]["properties"]["echo"]["type"] = "float"
+    assert [p for _, p, _ in of("MA115", data)] == [
+        "/apis/0/request/response/data/properties/echo/type"
+    ]
+
+
+def test_a_file_input_in_a_json_request_needs_multipart() -> None:
+    data = load("config.json")
+    data["apis"][0]["request"]["data"]["properties"]["image"] = {"type": "file"}
+    [(severity, pointer, suggestion)] = of("MA117", data)
+    assert (severity, pointer) == ("warning", "/apis/0/request/data/properties/image/type")
+    assert '"Content-type": "multipart/form-data"' in (suggestion or "")
+    data["apis"][0]["request"]["Content-type"] = "multipart/form-data"
+    assert of("MA117", data) == []
+
+
+def test_a_file_input_without_a_content_type_is_json_by_default() -> None:
+    data = load("config.json")
+    request = data["apis"][0]["request"]
+    del request["Content-type"]
+    request["data"]["properties"]["image"] = {"type": "file"}
+    [diagnostic] = [d for d in check(data) if d.rule == "MA117"]
+    assert "defaults to application/json" in diagnostic.message
+
+
+def test_the_official_file_upload_examples_pass() -> None:
+    for name in ("official-custom-image.json", "official-object-detection.json"):
+        assert of("MA117", load(name)) == []
