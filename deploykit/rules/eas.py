@@ -49,9 +49,6 @@ LEGACY_KEYS = {
         "proxy_path": "set by the PAI SDK",
     },
 }
-# Top-level `name` is the older documented form (an older revision of the official page,
-# and seeds/004's examples): worth a note, not a warning (reference/eas.md §1.1, §1.10).
-OLD_STYLE_NAME = ("", "name")
 # Booleans that real configs write as "true"/"false" (Terraform module, reference/eas.md
 # §6.7): accepted by the model; this rule names the fix.
 STRING_BOOLEANS = (("/metadata", "enable_webservice"),)
@@ -76,8 +73,8 @@ INVALID_VALUE = rule(
 )
 LEGACY_KEY = rule(
     "EAS005", Severity.WARNING, "eas",
-    "legacy or undocumented key, accepted (top-level `name` is info)",
-    source="reference/eas.md §1.9, §1.10",
+    "key not in the current EAS documentation (legacy or undocumented), accepted",
+    source="reference/eas.md §1.9",
 )
 STRING_BOOLEAN = rule(
     "EAS006", Severity.WARNING, "eas", "boolean written as a string (\"true\")",
@@ -87,6 +84,13 @@ DOTTED_AND_NESTED = rule(
     "EAS007", Severity.WARNING, "eas",
     "metadata sets an rpc key both dotted (\"rpc.keepalive\") and nested (rpc.keepalive)",
     source="reference/eas.md §1.10 (how EAS reconciles the two forms is undocumented)",
+)
+# Top-level `name` is the older documented form (an older revision of the official page,
+# and seeds/004's examples): worth a note, not a warning.
+OLD_STYLE_NAME = rule(
+    "EAS008", Severity.INFO, "eas",
+    "top-level `name` is the older documented form of `metadata.name`",
+    source="reference/eas.md §1.1 (an older revision of the official page), §1.10",
 )
 SHAPE = ShapeRules(UNKNOWN_KEY, WRONG_TYPE, MISSING, INVALID_VALUE)
 
@@ -145,13 +149,12 @@ def _legacy(owners: dict[str, dict[str, Any]]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     if "name" in owners[""]:
         found.append(
-            LEGACY_KEY(
+            OLD_STYLE_NAME(
                 "/name",
                 "top-level `name` is the older form; current EAS docs use `metadata.name` "
                 "(EAS accepts both)",
                 suggestion="move it to metadata.name",
                 anchor="key",
-                severity=Severity.INFO,
             )
         )
     for owner, node in owners.items():

@@ -111,6 +111,11 @@ DUPLICATE_ENV = rule(
     "EAS116", Severity.WARNING, "eas", "environment variable is set twice in one container",
     source="reference/eas.md §1.5 (which one wins is undocumented)",
 )
+ENV_WITHOUT_VALUE = rule(
+    "EAS117", Severity.WARNING, "eas",
+    "environment variable has no `value`, so it is empty in the container",
+    source="reference/eas.md §1.5 (env is a list of {name, value})",
+)
 
 
 def check_containers(service: EasService, data: dict[str, Any]) -> list[Diagnostic]:
@@ -131,7 +136,7 @@ def check_containers(service: EasService, data: dict[str, Any]) -> list[Diagnost
         if container.prepare is not None:
             _prepare(found, container.prepare, at)
         if container.env:
-            _env(found, container.env, at)
+            _env(found, container.env, raw.get("env"), at)
         for key, probe in container.probes().items():
             _probe(found, probe, container.port, f"{at}/{key}")
     return found
@@ -270,7 +275,8 @@ def _bad_requirement(entry: str, where: str, problem: str) -> Diagnostic:
     )
 
 
-def _env(found: list[Diagnostic], env: list[EnvVar], at: str) -> None:
+def _env(found: list[Diagnostic], env: list[EnvVar], raws: list[Any], at: str) -> None:
+    """``raws``: the input's entries (the model's list keeps their indexes, ``shape``)."""
     seen: set[str] = set()
     for index, variable in enumerate(env):
         name = variable.name
@@ -283,7 +289,8 @@ def _env(found: list[Diagnostic], env: list[EnvVar], at: str) -> None:
                     suggestion='write it as {"name": "VAR_NAME", "value": "..."}',
                 )
             )
-        elif name in seen:
+            continue
+        if name in seen:
             where = f"{at}/env/{index}"
             found.append(
                 DUPLICATE_ENV(
@@ -292,8 +299,18 @@ def _env(found: list[Diagnostic], env: list[EnvVar], at: str) -> None:
                     suggestion="keep one entry per variable",
                 )
             )
-        else:
-            seen.add(name)
+        seen.add(name)
+        # Absent or null in the input; a value of the wrong type has its own finding.
+        if variable.value is None and raws[index].get("value") is None:
+            where = f"{at}/env/{index}"
+            found.append(
+                ENV_WITHOUT_VALUE(
+                    where,
+                    f"{field_path(where)} sets `{name}` without a `value`, so the variable "
+                    "is empty in the container",
+                    suggestion='add "value": "..." (write "value": "" if empty is meant)',
+                )
+            )
 
 
 def _probe(found: list[Diagnostic], probe: Probe, container_port: int | None, at: str) -> None:

@@ -39,6 +39,10 @@ PROCESSOR_REQUIRES = {
     "java": "processor_mainclass",
 }
 
+# reference/eas.md §1.1: model_path is an OSS address, an HTTP address of an archive, "or a
+# local path (only for the `test` command)"; processor_path takes the same formats.
+PACKAGE_PATH_KEYS = ("model_path", "processor_path")
+
 # seeds/004: EAS has no internet access by default; Container Registry images must use the
 # region's VPC address (registry-vpc.cn-shanghai.aliyuncs.com). Internet registries:
 INTERNET_REGISTRIES = frozenset({
@@ -160,6 +164,19 @@ REGISTRY_NEEDS_VPC = rule(
     "image on an Enterprise Edition or self-managed registry and no cloud.networking VPC",
     source="seeds/004 (such registries are reachable only inside their VPC)",
 )
+NAME_CHARACTER = rule(
+    "EAS225", Severity.ERROR, "eas",
+    "service name holds a character no request can carry (a lone surrogate, a control "
+    "character)",
+    source="reference/eas.md §1.12 (names are lowercase letters, digits and `_`); RFC 8259 "
+    "§8.1 (JSON text exchanged between systems is UTF-8, which has no lone surrogates)",
+)
+LOCAL_PACKAGE = rule(
+    "EAS224", Severity.WARNING, "eas",
+    "model_path or processor_path is a local path, which EAS reads only under `eascmd test`",
+    source="reference/eas.md §1.1 (model_path: OSS, HTTP, or a local path for `test` only; "
+    "processor_path: the same formats)",
+)
 
 
 def check_service(service: EasService, data: dict[str, Any]) -> list[Diagnostic]:
@@ -176,6 +193,7 @@ def check_service(service: EasService, data: dict[str, Any]) -> list[Diagnostic]
     if service.storage:
         _storage(found, service.storage, data)
     _processor(found, service, data)
+    _package_paths(found, service)
     if service.autoscaler is not None:
         _autoscaler(found, service.autoscaler)
     _placement(found, service)
@@ -224,6 +242,19 @@ def _name(found: list[Diagnostic], service: EasService, data: dict[str, Any]) ->
         return
     at = "/metadata/name" if service.metadata is not None and service.metadata.name else "/name"
     fixed = re.sub(r"[^a-z0-9_]", "_", name.lower())[:63]
+    suggestion = f"use e.g. `{fixed}`" if len(fixed) >= 3 else "use 3-63 of a-z, 0-9, _"
+    unsendable = _unsendable_character(name)
+    if unsendable is not None:
+        # The name is not shown: it cannot be printed or encoded as it is.
+        found.append(
+            NAME_CHARACTER(
+                at,
+                f"{field_path(at)} contains {unsendable}, which no request to EAS can carry; "
+                "service names are lowercase letters, digits and `_`",
+                suggestion=suggestion,
+            )
+        )
+        return
     why = "a hyphen is not allowed" if "-" in name else "3-63 lowercase letters, digits, `_`"
     found.append(
         NAME_FORMAT(
@@ -231,9 +262,20 @@ def _name(found: list[Diagnostic], service: EasService, data: dict[str, Any]) ->
             f"{field_path(at)} `{name}` does not follow the EAS naming rule ({why}); the rule "
             "comes from Alibaba's PAI-RAG docs and aiops skill, the official docs do not "
             "state one",
-            suggestion=f"use e.g. `{fixed}`" if len(fixed) >= 3 else "use 3-63 of a-z, 0-9, _",
+            suggestion=suggestion,
         )
     )
+
+
+def _unsendable_character(name: str) -> str | None:
+    """The first character that cannot travel in a UTF-8 JSON request, described."""
+    for character in name:
+        code = ord(character)
+        if 0xD800 <= code <= 0xDFFF:
+            return f"U+{code:04X}, a lone surrogate (not encodable as UTF-8)"
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            return f"U+{code:04X}, a control character"
+    return None
 
 
 def _metadata(found: list[Diagnostic], metadata: Metadata) -> None:
@@ -504,6 +546,22 @@ def _processor(found: list[Diagnostic], service: EasService, data: dict[str, Any
                 f"processor `{service.processor}` is set but model_path is not; the docs "
                 "require model_path for processor services",
                 suggestion='set "model_path": "oss://<bucket>/<dir>/"',
+            )
+        )
+
+
+def _package_paths(found: list[Diagnostic], service: EasService) -> None:
+    for key in PACKAGE_PATH_KEYS:
+        path = getattr(service, key)
+        if not path or "://" in path:  # a URL; one with another scheme is not ours to judge
+            continue
+        found.append(
+            LOCAL_PACKAGE(
+                f"/{key}",
+                f"{key} `{path}` is a local path: EAS reads local paths only when the spec is "
+                "run with `eascmd test`; a service created from it cannot load the package",
+                suggestion=f"upload it (e.g. ossutil cp {path} oss://<bucket>/<dir>/) and set "
+                f"{key} to its oss:// URL, or to an http(s):// URL of the archive",
             )
         )
 

@@ -242,6 +242,22 @@ def test_env_without_name_and_duplicates() -> None:
     assert twice.pointer == "/containers/0/env/2/name"
 
 
+@pytest.mark.parametrize("entry", [{"name": "MODEL_DIR"}, {"name": "MODEL_DIR", "value": None}])
+def test_env_without_value_warns_at_the_entry(entry: dict[str, Any]) -> None:
+    data = service()
+    data["containers"][0]["env"].append(entry)
+    [diagnostic] = found(data, "EAS117")
+    assert (diagnostic.severity, diagnostic.pointer) == (Severity.WARNING, "/containers/0/env/1")
+    assert "empty" in diagnostic.message
+
+
+@pytest.mark.parametrize("value", ["", 8001])
+def test_env_with_an_empty_or_mistyped_value_is_not_called_valueless(value: Any) -> None:
+    data = service()
+    data["containers"][0]["env"].append({"name": "MODEL_DIR", "value": value})
+    assert found(data, "EAS117") == []  # "" is meant; 8001 is a type error (EAS002)
+
+
 def test_second_container_is_located_by_its_own_index() -> None:
     data = service()
     data["containers"].append(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import spec_kit
 
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.rules.eas import check
@@ -361,3 +362,44 @@ def test_eas_own_registry_needs_nothing() -> None:
 def test_self_managed_registry_with_auth_still_needs_a_vpc() -> None:
     [diagnostic] = found(harbor_service(), "EAS223")
     assert "myharbor.com" in diagnostic.message
+
+
+# --- processor packages ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["./echo.tar.gz", "echo.tar.gz", "/home/me/echo.tar.gz"])
+def test_a_local_processor_path_warns_to_upload_it(path: str) -> None:
+    # reference/eas.md §1.1: a local path is read only by `eascmd test`.
+    data = example("python-processor.json")
+    data["processor_path"] = path
+    [diagnostic] = found(data, "EAS224")
+    assert (diagnostic.severity, diagnostic.pointer) == (Severity.WARNING, "/processor_path")
+    assert "eascmd test" in diagnostic.message
+    assert "oss://" in (diagnostic.suggestion or "")
+
+
+@pytest.mark.parametrize(
+    "path", ["oss://eas-model-shanghai/demo/p.tar.gz", "https://example.com/p.tar.gz", ""]
+)
+def test_uploaded_or_empty_package_paths_pass(path: str) -> None:
+    data = example("python-processor.json")
+    data["processor_path"] = path
+    data["model_path"] = path
+    assert found(data, "EAS224") == []
+
+
+def test_a_local_model_path_warns_too() -> None:
+    data = example("python-processor.json")
+    data["model_path"] = "./resnet50.tar.gz"
+    assert [d.pointer for d in found(data, "EAS224")] == ["/model_path"]
+
+
+@pytest.mark.parametrize(("name", "shown"), [("svc_\ud800", "U+D800"), ("svc\n1", "U+000A")])
+def test_a_name_no_request_can_carry_is_an_error_at_the_name(name: str, shown: str) -> None:
+    # issue #13: a lone surrogate passed with a warning; EAS names are a-z, 0-9 and `_`.
+    data = service()
+    data["metadata"]["name"] = name
+    [diagnostic] = [d for d in spec_kit.check(data) if d.pointer == "/metadata/name"]
+    assert (diagnostic.rule, diagnostic.severity) == ("EAS225", Severity.ERROR)
+    assert shown in diagnostic.message and name not in diagnostic.message
+    assert diagnostic.line == 3 and diagnostic.column is not None  # located like any other
