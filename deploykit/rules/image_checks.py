@@ -20,7 +20,7 @@ from deploykit.rules.image_server import (
     ServerLaunch,
     python_listen,
 )
-from deploykit.rules.image_start import Start, context_file
+from deploykit.rules.image_start import Start, context_file, shell_text
 from deploykit.rules.image_target import ImageTarget, PlatformTarget
 
 Findings = defaultdict[Path, list[Diagnostic]]
@@ -45,8 +45,8 @@ def check_boot_file(config: ImageConfig, target: ImageTarget, dockerfile: Path,
         return
     cmd = config.cmd or []
     # seeds/003's `CMD /bin/sh /home/run.sh`: shell form, run as `<SHELL> -c "<text>"`
-    shell_form = (len(cmd) >= 3 and cmd[0] in facts.SHELLS and cmd[-2] == "-c"
-                  and cmd[-1].split()[-1:] == [facts.BATCH_BOOT_FILE])
+    script = shell_text(cmd)
+    shell_form = script is not None and script.split()[-1:] == [facts.BATCH_BOOT_FILE]
     exec_form = len(cmd) == 2 and cmd[0] in facts.SHELLS and cmd[1] == facts.BATCH_BOOT_FILE
     if config.entrypoint or not (exec_form or shell_form):
         # Only the program is shown: arguments may hold a token.

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deploykit import facts
 from deploykit.diagnostics import Diagnostic
 from deploykit.rules.image_rules import BAD_DIRECTIVE, MODELARTS_PORT, USAGES
 
@@ -86,7 +87,8 @@ def _default(platform: str) -> PlatformTarget:
 
 def _neighbour_specs(folder: Path) -> dict[str, PlatformTarget]:
     found: dict[str, PlatformTarget] = {}
-    for candidate in sorted([*_specs_in(folder), *_specs_in(folder / "model")]):
+    model_package = folder / facts.MODELARTS_MODEL_DIR
+    for candidate in sorted([*_specs_in(folder), *_specs_in(model_package)]):
         data = _load(candidate)
         if not isinstance(data, dict):
             continue

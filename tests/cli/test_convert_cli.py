@@ -181,7 +181,10 @@ def test_json_format_of_a_blocked_conversion_has_no_output(
     assert code == 1
     document = json.loads(out)
     assert document["output"] is None
-    assert document["summary"]["errors"] == 1
+    # port 8080 (CNV003), and neither an image nor a start command (CNV007 twice)
+    rules = [d["rule"] for d in document["files"][0]["diagnostics"] if d["severity"] == "error"]
+    assert sorted(rules) == ["CNV003", "CNV007", "CNV007"]
+    assert document["summary"]["errors"] == 3
 
 
 def test_stdin_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

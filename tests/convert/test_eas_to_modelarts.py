@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from conversion_testkit import (
+    ACR_IMAGE,
     EAS_EXAMPLES,
     EAS_SERVICE,
     assert_output_validates,
@@ -41,13 +42,19 @@ def test_every_eas_example_converts_both_ways(path: Path) -> None:
     assert not to_modelarts.blocked
     assert to_modelarts.data["model_type"] == "Image"
     assert_output_validates(to_modelarts)
-    # ...and back: the ModelArts file converts to an EAS spec that validates too.
+    # ...and back: with what config.json cannot hold (the start command; the port and image
+    # when the service had none), the ModelArts file converts to an EAS spec that validates.
+    given = to_modelarts.data
     back = convert(
-        load_json(to_modelarts.data),
+        load_json(given),
         "eas",
-        Overrides(port=8000) if "port" not in to_modelarts.data else Overrides(),
+        Overrides(
+            command="python app.py",
+            port=None if "port" in given else 8000,
+            image=None if "swr_location" in given else ACR_IMAGE,
+        ),
     )
-    assert not back.blocked
+    assert not back.blocked, back.diagnostics
     assert_output_validates(back)
 
 
