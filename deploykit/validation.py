@@ -20,11 +20,11 @@ from deploykit.loading import LoadedSpec, Target, discover, load_target
 
 # Platform → module whose check(data) validates a parsed spec of that platform.
 CHECKERS = {
-    "eas": "deploykit.rules.eas",
-    "modelarts": "deploykit.rules.modelarts",
+    "eas": "deploykit.rules.eas.document",
+    "modelarts": "deploykit.rules.modelarts.document",
 }
 # Custom images are files and directories, not JSON: check_image(path) → list[FileReport].
-IMAGE_CHECKER = "deploykit.rules.image"
+IMAGE_CHECKER = "deploykit.rules.image.inspection"
 
 
 @dataclass(frozen=True)

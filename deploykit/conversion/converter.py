@@ -26,9 +26,9 @@ from deploykit.conversion.output import ordered
 from deploykit.conversion.record import ConversionRecord, unconsumed, wildcard
 from deploykit.diagnostics import Diagnostic, Severity, sort_key
 from deploykit.errors import ConversionError
+from deploykit.images.start import StartCommand, start_command_beside
 from deploykit.loading import LoadedSpec, Target, load_target
 from deploykit.loading.discovery import STDIN
-from deploykit.rules.image_start import StartCommand, start_command_beside
 
 TARGETS = ("eas", "modelarts")
 

@@ -14,7 +14,7 @@ losses.
 from __future__ import annotations
 
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.registry import rule
+from deploykit.diagnostics.registry import rule
 
 NO_COUNTERPART = rule(
     "CNV001",

@@ -20,7 +20,7 @@ from deploykit.probe.http_checks import (
     check_keepalive,
 )
 from deploykit.probe.sigterm import Window, check_sigterm, running, wait_until_answering
-from deploykit.rules import image_rules as facts
+from deploykit.rules.image import findings as facts
 
 PLATFORMS = ("modelarts", "eas")
 

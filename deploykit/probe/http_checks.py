@@ -20,9 +20,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.diagnostics.registry import Rule
 from deploykit.errors import ConfigError
-from deploykit.rules import image_rules as facts
-from deploykit.rules.registry import Rule
+from deploykit.rules.image import findings as facts
 
 # What a refused, reset or silent server raises through http.client.
 UNANSWERED = (OSError, http.client.HTTPException)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from deploykit.diagnostics import Diagnostic
 from deploykit.errors import ConfigError
 from deploykit.probe.http_checks import Endpoint, answers
-from deploykit.rules import image_rules as facts
+from deploykit.rules.image import findings as facts
 
 
 @dataclass(frozen=True)

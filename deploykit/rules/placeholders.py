@@ -18,7 +18,7 @@ from typing import Any
 
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.registry import rule
+from deploykit.diagnostics.registry import rule
 from deploykit.rules.shape import field_path, is_secret_key, names_a_secret
 
 PLACEHOLDER = rule(

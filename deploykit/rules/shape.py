@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic
-from deploykit.rules.registry import Rule
+from deploykit.diagnostics.registry import Rule
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -251,7 +251,7 @@ def test_a_request_slower_than_the_synchronous_limit(
 ) -> None:
     import time
 
-    from deploykit.rules import image_rules
+    from deploykit.rules.image import findings as image_rules
 
     # The 60 s limit, scaled down so the test takes a quarter of a second.
     monkeypatch.setattr(image_rules, "SYNC_REQUEST_SECONDS", 0.1)

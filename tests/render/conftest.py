@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity
-from deploykit.rules import registry
+from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity, registry
 
 RESERVED_PORT = Diagnostic(
     rule="EAS101",

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity
+from deploykit.diagnostics.registry import DOCS_URL
 from deploykit.render import render
 from deploykit.render.sarif import artifact_location
-from deploykit.rules.registry import DOCS_URL
 
 
 def _log(report: Report) -> dict[str, Any]:

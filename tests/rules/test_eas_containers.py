@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.eas import check
+from deploykit.rules.eas.document import check
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "eas" / "custom-image-service.json"
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deploykit import pointer as jp
-from deploykit.rules.eas import check
+from deploykit.rules.eas.document import check
 
 EXAMPLES = [
     json.loads(p.read_text(encoding="utf-8"))

@@ -15,8 +15,8 @@ import pytest
 import spec_kit
 
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.eas import check
-from deploykit.rules.eas_service import registry_host
+from deploykit.rules.eas.document import check
+from deploykit.rules.eas.service import registry_host
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "eas"
 

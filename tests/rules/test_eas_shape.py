@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.models.eas import EasService
-from deploykit.rules.eas import SHAPE, check
+from deploykit.rules.eas.document import SHAPE, check
 from deploykit.rules.shape import check_shape, closest, field_path
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deploykit.errors import SpecError
-from deploykit.rules.image import check_image
+from deploykit.rules.image.inspection import check_image
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "custom-image"
 DOCKERFILE_LINES = (EXAMPLE / "Dockerfile").read_text().splitlines()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.image import check_image
+from deploykit.rules.image.inspection import check_image
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "custom-image"

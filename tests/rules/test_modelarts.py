@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from deploykit.diagnostics import Severity
-from deploykit.rules.modelarts import check
+from deploykit.rules.modelarts.document import check
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "modelarts"
 BROKEN = Path(__file__).resolve().parents[2] / "examples" / "broken" / "modelarts-bad-config.json"

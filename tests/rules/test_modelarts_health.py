@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from deploykit.rules.modelarts import check
+from deploykit.rules.modelarts.document import check
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "modelarts"
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic
-from deploykit.rules.modelarts import check
+from deploykit.rules.modelarts.document import check
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "modelarts"
 BASES = [

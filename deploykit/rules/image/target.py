@@ -18,7 +18,7 @@ from typing import Any
 
 from deploykit import facts
 from deploykit.diagnostics import Diagnostic
-from deploykit.rules.image_rules import BAD_DIRECTIVE, MODELARTS_PORT, USAGES
+from deploykit.rules.image.findings import BAD_DIRECTIVE, MODELARTS_PORT, USAGES
 
 _SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 _SPEC_LIMIT = 1 << 20

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from deploykit import facts
 from deploykit.diagnostics import Severity
-from deploykit.rules.registry import rule
+from deploykit.diagnostics.registry import rule
 
 # --- facts -------------------------------------------------------------------------------
 
@@ -37,7 +37,6 @@ SIZE_LIMITS = {
 NOTEBOOK_BUILD_LIMIT = 35 * GIB
 # seeds/000-002: a batch service's boot file, started through CMD.
 BATCH_BOOT_FILE = "/home/run.sh"
-SHELLS = frozenset({"sh", "bash", "/bin/sh", "/bin/bash", "/usr/bin/sh", "/usr/bin/bash"})
 USAGES = ("inference", "batch", "training")
 
 # --- rules -------------------------------------------------------------------------------

@@ -11,11 +11,11 @@ from typing import Any
 
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.diagnostics.registry import rule
 from deploykit.models.eas import REQUIRED, EasService
-from deploykit.rules.eas_containers import check_containers
-from deploykit.rules.eas_service import check_service
+from deploykit.rules.eas.containers import check_containers
+from deploykit.rules.eas.service import check_service
 from deploykit.rules.placeholders import with_placeholder_findings
-from deploykit.rules.registry import rule
 from deploykit.rules.shape import ShapeRules, check_shape, field_path
 
 # Legacy and undocumented keys seen in real, deployed configs (reference/eas.md §1.9):

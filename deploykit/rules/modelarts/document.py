@@ -18,6 +18,7 @@ from typing import Any
 from deploykit import facts
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.diagnostics.registry import rule
 from deploykit.models.modelarts import (
     ALGORITHM_MAX_LENGTH,
     CHINESE,
@@ -33,12 +34,11 @@ from deploykit.models.modelarts_engines import (
     is_known_runtime,
     known_runtimes,
 )
-from deploykit.rules.modelarts_apis import check_apis, explained_keys
-from deploykit.rules.modelarts_dependencies import check_dependencies
-from deploykit.rules.modelarts_fields import is_image, suggestion_for, text
-from deploykit.rules.modelarts_health import check_health
+from deploykit.rules.modelarts.apis import check_apis, explained_keys
+from deploykit.rules.modelarts.dependencies import check_dependencies
+from deploykit.rules.modelarts.health import check_health
+from deploykit.rules.modelarts.reading import is_image, suggestion_for, text
 from deploykit.rules.placeholders import with_placeholder_findings
-from deploykit.rules.registry import rule
 from deploykit.rules.shape import ShapeRules, check_shape, closest, field_path
 
 # seeds/002, seeds/003 and reference §2.1 (CN21, OTC 2022 & 2025): "the external service port

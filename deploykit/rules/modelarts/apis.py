@@ -8,8 +8,8 @@ from typing import Any
 
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.modelarts_fields import is_image, objects, suggestion_for, text
-from deploykit.rules.registry import rule
+from deploykit.diagnostics.registry import rule
+from deploykit.rules.modelarts.reading import is_image, objects, suggestion_for, text
 from deploykit.rules.shape import closest, field_path
 
 # reference §1.4: "preset engines expose only /" (OTC-CFG Table 3, HW-CFG).

@@ -7,9 +7,9 @@ from typing import Any
 
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.diagnostics.registry import rule
 from deploykit.models.modelarts import CHINESE, FORBIDDEN_CHARACTERS
-from deploykit.rules.modelarts_fields import blank, is_image, objects, suggestion_for
-from deploykit.rules.registry import rule
+from deploykit.rules.modelarts.reading import blank, is_image, objects, suggestion_for
 from deploykit.rules.shape import field_path
 
 # reference §1.5: "only pip" since 2021 (OTC-CFG, CN21-CFG); the 2018 documents also allowed

@@ -13,9 +13,9 @@ import re
 from typing import Any
 
 from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.diagnostics.registry import rule
 from deploykit.models.eas import Autoscaler, EasService, Metadata
 from deploykit.models.eas_containers import StorageItem
-from deploykit.rules.registry import rule
 from deploykit.rules.shape import field_path, redact_userinfo, was_given
 
 # Service names: lowercase letters, digits, underscore. NOT official (the docs say only

@@ -12,15 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from deploykit import facts
-from deploykit.rules.image_dockerfile import (
+from deploykit.images.dockerfile import (
     ImageConfig,
     find_dockerfile,
     image_config,
     read_dockerfile,
 )
-from deploykit.rules.image_rules import SHELLS
-from deploykit.rules.image_server import ServerLaunch, apply_gunicorn_config, recognise
-from deploykit.rules.image_shell import Command, Script, parse_script
+from deploykit.images.server import ServerLaunch, apply_gunicorn_config, recognise
+from deploykit.images.shell import SHELLS, Command, Script, parse_script
 
 
 @dataclass

@@ -12,9 +12,9 @@ from typing import Any
 
 from deploykit import facts
 from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.diagnostics.registry import Rule, rule
 from deploykit.models.eas import EasService
 from deploykit.models.eas_containers import Container, EnvVar, Prepare, Probe
-from deploykit.rules.registry import Rule, rule
 from deploykit.rules.shape import field_path, redact_userinfo, was_given
 
 RESERVED_PORTS = facts.EAS_RESERVED_PORTS
