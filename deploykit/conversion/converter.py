@@ -29,16 +29,10 @@ from deploykit.errors import ConversionError
 from deploykit.images.start import StartCommand, start_command_beside
 from deploykit.loading import LoadedSpec, Target, load_target
 from deploykit.loading.discovery import STDIN
+from deploykit.models.modelarts_engines import IMAGE
 
 TARGETS = ("eas", "modelarts")
 
-# seeds/004, reference/eas.md §0.2: "8080 and 9090 are reserved for the EAS engine".
-EAS_RESERVED_PORTS = facts.EAS_RESERVED_PORTS
-# reference/modelarts.md §2.1: "external service port of the image must be 8080" (≤2025 docs;
-# newer consoles default to 8080 and let config.json set `port`).
-MODELARTS_IMAGE_PORT = facts.MODELARTS_IMAGE_PORT
-# reference/modelarts.md §1.2: model_type for custom images.
-MODELARTS_IMAGE_TYPE = "Image"
 # reference/modelarts.md §1.2, §7: the TF provider's placeholder algorithm for Image models.
 DEFAULT_MODEL_ALGORITHM = "unknown_algorithm"
 # reference/modelarts.md §1.4: an Image model declares the paths its image serves; EAS forwards
@@ -181,7 +175,7 @@ def _to_eas(
 ) -> None:
     record.port = _eas_port(data, overrides, record)
     _apply_pairs(data, record, target, to_eas=True)
-    if data.get("model_type") == MODELARTS_IMAGE_TYPE:
+    if data.get("model_type") == IMAGE:
         record.consume("/model_type")  # EAS custom-image services are what Image models are
     if str(data.get("protocol", "http")).lower() == "http":
         record.consume("/protocol")
@@ -291,7 +285,7 @@ def _to_modelarts(
                 suggestion="pass --model-algorithm, e.g. image_classification or predict_analysis",
             )
         )
-    jp.put(target, "/model_type", MODELARTS_IMAGE_TYPE)
+    jp.put(target, "/model_type", IMAGE)
     _apply_pairs(data, record, target, to_eas=False)
     if overrides.image is not None:
         jp.put(target, "/swr_location", overrides.image)  # after the pairs: the option wins
@@ -342,13 +336,13 @@ def _eas_port(data: dict[str, Any], overrides: Overrides, record: ConversionReco
             losses.PORT_OVERRIDDEN(
                 at,
                 f"containers[0].port is {overrides.port} (--port): the image must listen on "
-                f"{overrides.port}, not on ModelArts' {MODELARTS_IMAGE_PORT}",
+                f"{overrides.port}, not on ModelArts' {facts.MODELARTS_IMAGE_PORT}",
                 suggestion=f"make the server bind 0.0.0.0:{overrides.port} and rebuild the image",
             )
         )
         return overrides.port
-    port = data.get("port", MODELARTS_IMAGE_PORT)
-    if _is_port(port) and port not in EAS_RESERVED_PORTS:
+    port = data.get("port", facts.MODELARTS_IMAGE_PORT)
+    if _is_port(port) and port not in facts.EAS_RESERVED_PORTS:
         return int(port)
     if not _is_port(port):
         record.not_expressible(at, "port is not a port number; dropped")
@@ -369,11 +363,11 @@ def _state_modelarts_expectations(
     port: int | None, target: dict[str, Any], record: ConversionRecord
 ) -> None:
     at = "/containers/0/port" if record.port is not None else ""
-    if port != MODELARTS_IMAGE_PORT:
+    if port != facts.MODELARTS_IMAGE_PORT:
         record.add(
             losses.MODELARTS_EXPECTATIONS(
                 at,
-                f"ModelArts custom images listen on {MODELARTS_IMAGE_PORT} "
+                f"ModelArts custom images listen on {facts.MODELARTS_IMAGE_PORT} "
                 "(older regions require it); "
                 + (
                     f"config.json declares port {port}, which newer ModelArts accepts"
@@ -453,7 +447,7 @@ def _check_overrides(overrides: Overrides, to: str) -> None:
             raise ConversionError(
                 f"{option} does not apply when converting to {to}", hint=f"drop {option}"
             )
-    if to == "eas" and overrides.port in EAS_RESERVED_PORTS:
+    if to == "eas" and overrides.port in facts.EAS_RESERVED_PORTS:
         raise ConversionError(
             f"--port {overrides.port} is reserved by the EAS engine (8080 and 9090)",
             hint="make the image listen on another port, e.g. 8000, and pass --port 8000",

@@ -17,11 +17,9 @@ from deploykit.models.eas import EasService
 from deploykit.models.eas_containers import Container, EnvVar, Prepare, Probe
 from deploykit.rules.shape import field_path, redact_userinfo, was_given
 
-RESERVED_PORTS = facts.EAS_RESERVED_PORTS
-SUGGESTED_PORT = facts.EAS_SUGGESTED_PORT
 TCP_PORTS = range(1, 65536)
 # Suggestions, built once: `_port` runs for every container and probe.
-_LISTEN_ELSEWHERE = f"listen on another port, e.g. {SUGGESTED_PORT}"
+_LISTEN_ELSEWHERE = f"listen on another port, e.g. {facts.EAS_SUGGESTED_PORT}"
 _PROBE_YOUR_PORT = "probe the port your server listens on, not the engine's"
 
 # reference/eas.md §1.11: a probe is one of these kinds (Kubernetes probe handlers).
@@ -164,10 +162,10 @@ def _port(found: list[Diagnostic], port: int | None, owner: str, reserved: Rule,
             PORT_RANGE(
                 at,
                 f"{field_path(at)} {port} is not a TCP port",
-                suggestion=f"use a port between 1 and 65535, e.g. {SUGGESTED_PORT}",
+                suggestion=f"use a port between 1 and 65535, e.g. {facts.EAS_SUGGESTED_PORT}",
             )
         )
-    elif port in RESERVED_PORTS:
+    elif port in facts.EAS_RESERVED_PORTS:
         at = f"{owner}/port"
         found.append(
             reserved(at, f"{field_path(at)} {port} is reserved by the EAS engine", suggestion=fix)
@@ -371,7 +369,7 @@ def _probe_port(
     _port(found, port, owner, RESERVED_PROBE_PORT, _PROBE_YOUR_PORT)
     if port is None or container_port is None or port == container_port:
         return
-    if port in TCP_PORTS and port not in RESERVED_PORTS:  # else reported above
+    if port in TCP_PORTS and port not in facts.EAS_RESERVED_PORTS:  # else reported above
         where = f"{owner}/port"
         found.append(
             PROBE_PORT_MISMATCH(

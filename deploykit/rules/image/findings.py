@@ -14,9 +14,6 @@ from deploykit.diagnostics.registry import rule
 
 # --- facts -------------------------------------------------------------------------------
 
-# When config.json states another `port`, that port is expected instead.
-MODELARTS_PORT = facts.MODELARTS_IMAGE_PORT
-EAS_RESERVED_PORTS = facts.EAS_RESERVED_PORTS
 # seeds/000-002: "set HTTP keep-alive to 200" for a hitless rolling upgrade.
 KEEPALIVE_SECONDS = 200.0
 # seeds/000-002: trap SIGTERM, wait 60 s before stopping; the whole exit within 90 s.

@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.facts import EAS_RESERVED_PORTS
 from deploykit.images.dockerfile import ImageConfig
 from deploykit.images.server import (
     NO_KEEPALIVE_WORKERS,
@@ -84,7 +85,7 @@ def check_ports(addresses: list[tuple[Path, Listen, int]], config: ImageConfig,
             continue
         line, column = _position(file, line, listen.word)
         via = f" (from ${listen.from_variable})" if listen.from_variable else ""
-        if platform.name == "eas" and listen.port in facts.EAS_RESERVED_PORTS:
+        if platform.name == "eas" and listen.port in EAS_RESERVED_PORTS:
             fix = (f"set {listen.from_variable} in the service's containers[].env, e.g. 8000"
                    if listen.from_variable else "listen on another port, e.g. 8000")
             findings[file].append(facts.EAS_RESERVED_PORT(

@@ -18,7 +18,7 @@ from typing import Any
 
 from deploykit import facts
 from deploykit.diagnostics import Diagnostic
-from deploykit.rules.image.findings import BAD_DIRECTIVE, MODELARTS_PORT, USAGES
+from deploykit.rules.image.findings import BAD_DIRECTIVE, USAGES
 
 _SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 _SPEC_LIMIT = 1 << 20
@@ -81,7 +81,9 @@ def detect_target(
 
 def _default(platform: str) -> PlatformTarget:
     if platform == "modelarts":
-        return PlatformTarget("modelarts", MODELARTS_PORT, source="the ModelArts default")
+        return PlatformTarget(
+            "modelarts", facts.MODELARTS_IMAGE_PORT, source="the ModelArts default"
+        )
     return PlatformTarget("eas", None, source="the EAS default")
 
 
@@ -94,8 +96,9 @@ def _neighbour_specs(folder: Path) -> dict[str, PlatformTarget]:
             continue
         if "modelarts" not in found and ("model_type" in data or "model_algorithm" in data):
             port = data.get("port")
+            # When config.json states another `port`, that port is expected instead.
             found["modelarts"] = PlatformTarget(
-                "modelarts", _port(port) or MODELARTS_PORT, source=candidate.name
+                "modelarts", _port(port) or facts.MODELARTS_IMAGE_PORT, source=candidate.name
             )
         elif "eas" not in found and isinstance(data.get("containers"), list):
             found["eas"] = _eas_target(data["containers"], candidate.name)

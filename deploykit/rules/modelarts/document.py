@@ -41,11 +41,6 @@ from deploykit.rules.modelarts.reading import is_image, suggestion_for, text
 from deploykit.rules.placeholders import with_placeholder_findings
 from deploykit.rules.shape import ShapeRules, check_shape, closest, field_path
 
-# seeds/002, seeds/003 and reference §2.1 (CN21, OTC 2022 & 2025): "the external service port
-# of the image must be 8080". Newer Huawei docs make the port configurable (console default
-# 8080; TF example port 90), and a port the image does not listen on leaves the service
-# "Deploying" for ever (reference §2.1 FAQ), hence a warning, not an error.
-CUSTOM_IMAGE_PORT = facts.MODELARTS_IMAGE_PORT
 # reference §1.2, §1.4: http or https (console default HTTPS).
 PROTOCOLS = ("http", "https")
 
@@ -214,15 +209,15 @@ def _engine_and_runtime(data: dict[str, Any]) -> list[Diagnostic]:
 def _port_and_protocols(data: dict[str, Any]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     port = data.get("port")
-    if is_image(data) and isinstance(port, int) and port != CUSTOM_IMAGE_PORT:
+    if is_image(data) and isinstance(port, int) and port != facts.MODELARTS_IMAGE_PORT:
         found.append(
             PORT(
                 "/port",
                 f"port {port}: the custom-image specification says the image serves on "
-                f"{CUSTOM_IMAGE_PORT}, and a port the image does not listen on leaves the "
+                f"{facts.MODELARTS_IMAGE_PORT}, and a port the image does not listen on leaves the "
                 "service deploying for ever",
-                suggestion=f"listen on {CUSTOM_IMAGE_PORT} and set \"port\": "
-                f"{CUSTOM_IMAGE_PORT}, or make sure the image listens on {port}",
+                suggestion=f"listen on {facts.MODELARTS_IMAGE_PORT} and set \"port\": "
+                f"{facts.MODELARTS_IMAGE_PORT}, or make sure the image listens on {port}",
             )
         )
     places = [("/protocol", data.get("protocol"))]

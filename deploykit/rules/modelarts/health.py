@@ -14,7 +14,6 @@ from deploykit.rules.shape import field_path
 
 PROBES = ("health", "readiness_health", "startup_health")
 CHECK_METHODS = ("HTTP", "EXEC")
-SEED_HEALTH_URL = facts.MODELARTS_HEALTH_PATH
 # Console ranges when importing a model (reference §1.6, OTC importing_a_meta_model_*):
 # period and maximum failures 1..2147483647, delay 0..2147483647. The timeout has no
 # published range; the v2 SDK's minimum of 1 is used.
@@ -154,13 +153,13 @@ def _url(where: str, url: str, probe: str, image: bool) -> list[Diagnostic]:
                 suggestion=f"use {fixed!r}",
             )
         ]
-    if image and probe == "health" and url.rstrip("/") != SEED_HEALTH_URL:
+    if image and probe == "health" and url.rstrip("/") != facts.MODELARTS_HEALTH_PATH:
         return [
             SEED_HEALTH_PATH(
                 pointer,
                 f"{field_path(pointer)} is {url!r}; the custom-image specification's health API "
-                f"is GET {SEED_HEALTH_URL}, answering {{\"health\": \"true\"}}",
-                suggestion=f"serve and configure {SEED_HEALTH_URL}",
+                f"is GET {facts.MODELARTS_HEALTH_PATH}, answering {{\"health\": \"true\"}}",
+                suggestion=f"serve and configure {facts.MODELARTS_HEALTH_PATH}",
             )
         ]
     return []
