@@ -14,7 +14,7 @@ from typing import Any
 
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.diagnostics.registry import rule
-from deploykit.models.eas import Autoscaler, EasService, Metadata
+from deploykit.models.eas import Autoscaler, EasService, Metadata, service_name
 from deploykit.models.eas_containers import StorageItem
 from deploykit.rules.shape import field_path, redact_userinfo, was_given
 
@@ -214,7 +214,7 @@ def check_service(service: EasService, data: dict[str, Any]) -> list[Diagnostic]
 
 
 def _name(found: list[Diagnostic], service: EasService, data: dict[str, Any]) -> None:
-    name = service.service_name()
+    name = service_name(data)
     if not name and not was_given(data, "name") and not was_given(data.get("metadata"), "name"):
         found.append(
             NO_NAME(
@@ -238,9 +238,13 @@ def _name(found: list[Diagnostic], service: EasService, data: dict[str, Any]) ->
                     suggestion="keep only metadata.name",
                 )
             )
-    if NAME_PATTERN.match(name):
-        return
-    at = "/metadata/name" if service.metadata is not None and service.metadata.name else "/name"
+    if not NAME_PATTERN.match(name):
+        at = "/metadata/name" if service.metadata is not None and service.metadata.name else "/name"
+        _name_format(found, name, at)
+
+
+def _name_format(found: list[Diagnostic], name: str, at: str) -> None:
+    """``name`` (at ``at``) breaks the naming rule: say how, never echoing what cannot print."""
     fixed = re.sub(r"[^a-z0-9_]", "_", name.lower())[:63]
     suggestion = f"use e.g. `{fixed}`" if len(fixed) >= 3 else "use 3-63 of a-z, 0-9, _"
     unsendable = _unsendable_character(name)
