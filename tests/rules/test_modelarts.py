@@ -282,3 +282,16 @@ def test_examples_directory_validates_without_errors_and_locates_findings() -> N
     ]
     # `"procotol": "http"` is on line 2; the column points at the misspelled key.
     assert (typo.line, typo.column) == (2, 12)
+
+
+def test_missing_model_type_is_reported_and_the_rest_still_checked() -> None:
+    data = load("config.json")
+    del data["model_type"]
+    data["health"]["url"] = "health"
+    assert {"MA003", "MA131"} <= rules(data)
+
+
+def test_null_where_a_required_string_belongs_is_a_type_error() -> None:
+    data = load("config.json")
+    data["model_type"] = None
+    assert ("MA002", "error", "/model_type") in found(data)

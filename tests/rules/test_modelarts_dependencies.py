@@ -114,3 +114,12 @@ def test_empty_dependency_list_on_an_image_model_passes() -> None:
     data = json.loads((EXAMPLES / "config.json").read_text(encoding="utf-8"))
     data["dependencies"] = []
     assert of("MA125", data) == []
+
+
+def test_a_package_without_a_name_does_not_hide_the_others() -> None:
+    # The rules read the typed model: a missing required key is reported by a rule, so the
+    # rest of the list stays in the model and is still checked (every finding at once).
+    data = detection(package_version="1.15.0", restraint="EXACT")  # no package_name
+    data["dependencies"][0]["packages"].append({"package_name": "torch", "package_version": "2"})
+    assert of("MA003", data) == [("error", FIRST)]
+    assert of("MA122", data) == [("error", "/dependencies/0/packages/2/package_version")]

@@ -16,7 +16,7 @@ from deploykit.models.eas import REQUIRED, EasService
 from deploykit.rules.eas.containers import check_containers
 from deploykit.rules.eas.service import check_service
 from deploykit.rules.placeholders import with_placeholder_findings
-from deploykit.rules.shape import ShapeRules, check_shape, field_path
+from deploykit.rules.shape import ShapeRules, check_shape, field_path, missing_key
 
 # Legacy and undocumented keys seen in real, deployed configs (reference/eas.md §1.9):
 # accepted, with a warning saying where they come from. owner pointer -> {key: origin}.
@@ -135,13 +135,7 @@ def _required(owners: dict[str, dict[str, Any]]) -> list[Diagnostic]:
     for owner, key in REQUIRED:
         node = owners.get(owner)
         if node is not None and key not in node:
-            found.append(
-                MISSING(
-                    owner,
-                    f"{field_path(owner)} is missing the required key `{key}`",
-                    suggestion=f"add `{key}` to {field_path(owner)}",
-                )
-            )
+            found.append(missing_key(MISSING, owner, key))
     return found
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.diagnostics.registry import rule
-from deploykit.rules.modelarts.reading import is_image, objects, suggestion_for, text
-from deploykit.rules.shape import closest, field_path
+from deploykit.models.modelarts import Api, ApiMessage, ModelArtsConfig
+from deploykit.rules.shape import closest, field_path, suggestion_for
 
 # reference §1.4: "preset engines expose only /" (OTC-CFG Table 3, HW-CFG).
 ENGINE_URL = "/"
@@ -90,31 +90,30 @@ FILE_IN_JSON_REQUEST = rule(
 )
 
 
-def check_apis(data: Any) -> list[Diagnostic]:
+def check_apis(config: ModelArtsConfig, data: dict[str, Any]) -> list[Diagnostic]:
+    """``data``: the input, for what the model cannot hold (a response nested in a request)."""
     found: list[Diagnostic] = []
-    image = is_image(data)
-    for where, api in objects(data, "apis"):
-        url = text(api, "url")
-        if url is not None:
-            found.extend(_url(where, url, image))
-        method = text(api, "method")
+    for index, api in enumerate(config.apis or ()):
+        where = f"/apis/{index}"
+        if api.url is not None:
+            found.extend(_url(where, api.url, config.is_image))
+        method = api.method
         if method is not None and method.casefold() not in METHODS:
             found.append(
                 API_METHOD(
-                    jp.child(where, "method"),
+                    f"{where}/method",
                     f"{field_path(where)}.method is {method!r}; ModelArts calls APIs with post "
                     "or get",
                     suggestion=suggestion_for(method, METHODS, "methods"),
                 )
             )
-        for part in ("request", "response"):
-            message = api.get(part)
-            if isinstance(message, dict):
-                found.extend(_message(jp.child(where, part), message))
-        request = api.get("request")
-        if isinstance(request, dict):
-            found.extend(_file_inputs(jp.child(where, "request"), request))
-            found.extend(_nested_response(where, api, request))
+        for part, message in (("request", api.request), ("response", api.response)):
+            if message is not None:
+                found.extend(_message(f"{where}/{part}", message.content_type, message.data))
+        if api.request is not None:
+            found.extend(_file_inputs(f"{where}/request", api.request))
+            raw_request = data["apis"][index]["request"]  # an object, or there were no model
+            found.extend(_nested_response(where, api, raw_request.get("response")))
     return found
 
 
@@ -123,12 +122,12 @@ def explained_keys(found: list[Diagnostic]) -> set[str]:
     return {d.pointer for d in found if d.rule == NESTED_RESPONSE.id and d.pointer}
 
 
-def _nested_response(where: str, api: dict[str, Any], request: dict[str, Any]) -> list[Diagnostic]:
-    nested = request.get("response")
+def _nested_response(where: str, api: Api, nested: Any) -> list[Diagnostic]:
     if not isinstance(nested, dict):
         return []
-    at = jp.child(where, "request", "response")
-    also = "; the one beside request is used" if isinstance(api.get("response"), dict) else ""
+    at = f"{where}/request/response"
+    also = "; the one beside request is used" if api.response is not None else ""
+    content_type = nested.get("Content-type")
     return [
         NESTED_RESPONSE(
             at,
@@ -137,25 +136,24 @@ def _nested_response(where: str, api: dict[str, Any], request: dict[str, Any]) -
             suggestion=f"move `response` out of `request`, to {field_path(where)}.response",
             anchor="key",
         ),
-        *_message(at, nested),
+        *_message(at, content_type if isinstance(content_type, str) else None, nested.get("data")),
     ]
 
 
-def _file_inputs(where: str, request: dict[str, Any]) -> list[Diagnostic]:
-    content_type = text(request, "Content-type")
+def _file_inputs(where: str, request: ApiMessage) -> list[Diagnostic]:
+    content_type = request.content_type
     media_type = _media_type(content_type) if content_type is not None else JSON_BODY
-    schema = request.get("data")
+    schema = request.data
     if media_type != JSON_BODY or not isinstance(schema, dict):
         return []
     stated = "is" if content_type is not None else "defaults to"
     found = []
-    for pointer, node in _subschemas(jp.child(where, "data"), schema):
+    for pointer, node in _subschemas(f"{where}/data", schema):
         kind = node.get("type")
         if kind == FILE_TYPE or (isinstance(kind, list) and FILE_TYPE in kind):
-            at = jp.child(pointer, "type")
             found.append(
                 FILE_IN_JSON_REQUEST(
-                    at,
+                    jp.child(pointer, "type"),
                     f"{field_path(pointer)} is a file input, but {field_path(where)}'s "
                     f"Content-type {stated} {JSON_BODY}, and a JSON body cannot carry a file",
                     suggestion=f'set "Content-type": "{FILE_UPLOAD}" in {field_path(where)}, '
@@ -188,14 +186,13 @@ def _url(where: str, url: str, image: bool) -> list[Diagnostic]:
     return []
 
 
-def _message(where: str, message: dict[str, Any]) -> list[Diagnostic]:
+def _message(where: str, content_type: str | None, schema: Any) -> list[Diagnostic]:
+    """A request or response: its Content-type and the JSON Schema of its body."""
     found: list[Diagnostic] = []
-    content_type = text(message, "Content-type")
     if content_type is not None:
-        found.extend(_content_type(jp.child(where, "Content-type"), content_type))
-    schema = message.get("data")
-    if isinstance(schema, dict):
-        found.extend(_schema(jp.child(where, "data"), schema))
+        found.extend(_content_type(f"{where}/Content-type", content_type))
+    if isinstance(schema, dict):  # the spec table says String, every example an object
+        found.extend(_schema(f"{where}/data", schema))
     return found
 
 
