@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from pydantic import ValidationError
 
@@ -79,7 +80,6 @@ def test_schema_states_the_documented_constraints() -> None:
 
 
 def test_schema_accepts_the_official_examples_except_their_known_mistakes() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     schema = ModelArtsConfig.model_json_schema(by_alias=True)
     validator = jsonschema.Draft202012Validator(schema)
     expected = {
