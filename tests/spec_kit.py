@@ -1,9 +1,9 @@
 """The specs tests start from: the files users copy from ``examples/``, read fresh for each
 test, and the checks ``deploykit validate`` runs on them.
 
-A test changes one field of an example, as a user's edit would; no spec is re-typed, so
-the tests check what users actually start from. Every test directory can ``import
-spec_kit`` (the root ``conftest.py`` puts ``tests/`` on the path).
+A test changes one field of an example, as a user's edit would; no spec is re-typed, so the
+tests check what users actually start from. Every test directory can ``import spec_kit``
+(the root ``conftest.py`` puts ``tests/`` on the path).
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from deploykit.diagnostics import Diagnostic, FileReport
-from deploykit.loading import load_text
+from deploykit.loading import detect_platform, load_text
+from deploykit.rules.eas import document as eas_rules
+from deploykit.rules.modelarts import document as modelarts_rules
 from deploykit.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,8 +23,13 @@ EXAMPLES = ROOT / "examples"
 SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 EAS_EXAMPLES = sorted(p for p in (EXAMPLES / "eas").iterdir() if p.suffix in SPEC_SUFFIXES)
 MODELARTS_EXAMPLES = sorted((EXAMPLES / "modelarts").glob("*.json"))
+CUSTOM_IMAGE = EXAMPLES / "custom-image"
 BROKEN_EAS = EXAMPLES / "broken" / "eas-reserved-port.json"
 BROKEN_MODELARTS = EXAMPLES / "broken" / "modelarts-bad-config.json"
+# The address the examples push the custom image to (examples/eas/custom-image-service.json).
+ACR_IMAGE = "registry-vpc.cn-shanghai.aliyuncs.com/deploykit/echo:1.0"
+
+_RULES = {"eas": eas_rules.check, "modelarts": modelarts_rules.check}
 
 
 def example(name: str) -> Any:
@@ -33,7 +40,7 @@ def example(name: str) -> Any:
 
 
 def eas_service() -> Any:
-    """The custom-image service users build from ``examples/custom-image``."""
+    """The EAS service of the image users build from ``examples/custom-image``."""
     return example("eas/custom-image-service.json")
 
 
@@ -42,17 +49,18 @@ def modelarts_config() -> Any:
     return example("modelarts/config.json")
 
 
-def report(data: Any, *, platform: str = "auto", path: str = "spec.json") -> FileReport:
-    """``deploykit validate`` of ``data`` written as a JSON file: every finding, located.
-    ``platform`` is ``--platform`` (auto: detected from the content)."""
-    return validate(load_text(json.dumps(data, indent=2), path, platform=platform))
-
-
 def check(data: Any, *, platform: str = "auto") -> list[Diagnostic]:
-    """Every finding ``deploykit validate`` makes about ``data``, in reading order."""
-    return report(data, platform=platform).diagnostics
+    """What the platform's rules find in ``data`` (shape and meaning; no file, so no
+    positions). ``platform`` is ``--platform`` (auto: detected from the content)."""
+    chosen = detect_platform(data) if platform == "auto" else platform
+    return _RULES[chosen](data)
 
 
 def found(data: Any, rule: str, *, platform: str = "auto") -> list[Diagnostic]:
     """The findings of one rule."""
     return [d for d in check(data, platform=platform) if d.rule == rule]
+
+
+def report(data: Any, *, platform: str = "auto", path: str = "spec.json") -> FileReport:
+    """``deploykit validate`` of ``data`` written as a JSON file: every finding, located."""
+    return validate(load_text(json.dumps(data, indent=2), path, platform=platform))

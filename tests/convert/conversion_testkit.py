@@ -7,42 +7,29 @@ import json
 from pathlib import Path
 from typing import Any
 
+from spec_kit import example
+
 from deploykit.conversion import ConversionResult, Overrides, convert
 from deploykit.diagnostics import Severity
 from deploykit.loading import LoadedSpec, load_text
 from deploykit.validation import validate
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-EAS_EXAMPLES = sorted(
-    p for p in (EXAMPLES / "eas").glob("*") if p.suffix in {".json", ".yaml", ".yml"}
-)
-MODELARTS_EXAMPLES = sorted((EXAMPLES / "modelarts").glob("*.json"))
-
 ACR_IMAGE = "registry-vpc.cn-shanghai.aliyuncs.com/ml-team/resnet50:v3"
 
-# seeds/004: the EAS custom-image example with its health check, plus the official
-# prepare.pythonRequirements example (reference/eas.md §1.5) and a private-registry credential.
-EAS_SERVICE: dict[str, Any] = {
-    "metadata": {"name": "image_test", "instance": 2, "cpu": 4, "memory": 8192},
-    "containers": [
-        {
-            "image": ACR_IMAGE,
-            "env": [{"name": "MODEL_DIR", "value": "/models/resnet"}],
-            "command": "python app.py",
-            "port": 8000,
-            "prepare": {"pythonRequirements": ["numpy==1.16.4", "absl-py==0.11.0"]},
-            "health_check": {
-                "http_get": {"path": "/", "port": 8000},
-                "initial_delay_seconds": 3,
-                "period_seconds": 3,
-                "timeout_seconds": 1,
-                "success_threshold": 2,
-                "failure_threshold": 4,
-            },
-        }
-    ],
-    "dockerAuth": "YWJjZDphYmNkZTEyMzQ1",  # seeds/004: base64("abcd:abcde12345")
-}
+
+def eas_service() -> dict[str, Any]:
+    """A custom-image service as users write it from seeds/004 (examples/eas/): the
+    health-check example, its image filled in, with the appendix's pythonRequirements, an env
+    variable, resources, and the console example's private-registry credential."""
+    spec: dict[str, Any] = example("eas/seed-health-check.json")
+    container = spec["containers"][0]
+    container["image"] = ACR_IMAGE  # the docs write .../xxx/yyy:zzz (DK010)
+    container["env"] = [{"name": "MODEL_DIR", "value": "/models/resnet"}]
+    container["prepare"] = example("eas/seed-python-requirements.json")["containers"][0]["prepare"]
+    spec["metadata"] = {"name": spec.pop("name"), "instance": 2, "cpu": 4, "memory": 8192}
+    spec["dockerAuth"] = example("eas/seed-console-harbor.json")["dockerAuth"]
+    return spec
+
 
 def load(path: Path) -> LoadedSpec:
     return load_text(path.read_text(encoding="utf-8"), str(path))

@@ -8,15 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conversion_testkit import (
-    ACR_IMAGE,
-    EXAMPLES,
-    MODELARTS_EXAMPLES,
-    assert_output_validates,
-    load,
-    rules_at,
-    run,
-)
+from conversion_testkit import ACR_IMAGE, assert_output_validates, load, rules_at, run
+from spec_kit import EXAMPLES, MODELARTS_EXAMPLES
 
 from deploykit.conversion import Overrides, convert
 from deploykit.errors import ConversionError

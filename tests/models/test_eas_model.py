@@ -3,28 +3,24 @@ both documented forms of a key (dotted/nested rpc, two autoscaler shapes) are mo
 
 from __future__ import annotations
 
-import json
 import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from pydantic import BaseModel, SecretStr, ValidationError
+from spec_kit import EAS_EXAMPLES, example
 
 from deploykit.models.eas import EasService, service_name
 from deploykit.models.modelarts import ModelArtsConfig
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "eas"
-
 
 def load(name: str) -> Any:
-    text = (EXAMPLES / name).read_text(encoding="utf-8")
-    return yaml.safe_load(text) if name.endswith(".yaml") else json.loads(text)
+    return example(f"eas/{name}")
 
 
 @pytest.mark.parametrize(
-    "path", sorted(EXAMPLES.glob("*.json")) + sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name
+    "path", EAS_EXAMPLES, ids=lambda p: p.name
 )
 def test_every_example_parses_with_no_unknown_key(path: Path) -> None:
     # The models forbid unknown keys (that is how pydantic finds them), so this raises on one.

@@ -6,32 +6,19 @@ Inputs are the examples users copy (examples/eas/) with one realistic change eac
 from __future__ import annotations
 
 import base64
-import copy
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 import spec_kit
+from spec_kit import check, found
+from spec_kit import eas_service as service
 
-from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.eas.document import check
+from deploykit.diagnostics import Severity
 from deploykit.rules.eas.service import registry_host
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "eas"
 
-
-def example(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
-    return copy.deepcopy(data)
-
-
-def service() -> dict[str, Any]:
-    return example("custom-image-service.json")
-
-
-def found(data: Any, rule: str) -> list[Diagnostic]:
-    return [d for d in check(data) if d.rule == rule]
+def example(name: str) -> Any:
+    return spec_kit.example(f"eas/{name}")
 
 
 # --- name --------------------------------------------------------------------------------
@@ -399,7 +386,7 @@ def test_a_name_no_request_can_carry_is_an_error_at_the_name(name: str, shown: s
     # issue #13: a lone surrogate passed with a warning; EAS names are a-z, 0-9 and `_`.
     data = service()
     data["metadata"]["name"] = name
-    [diagnostic] = [d for d in spec_kit.check(data) if d.pointer == "/metadata/name"]
+    [diagnostic] = [d for d in spec_kit.report(data).diagnostics if d.pointer == "/metadata/name"]
     assert (diagnostic.rule, diagnostic.severity) == ("EAS225", Severity.ERROR)
     assert shown in diagnostic.message and name not in diagnostic.message
     assert diagnostic.line == 3 and diagnostic.column is not None  # located like any other

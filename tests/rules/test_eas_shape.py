@@ -4,29 +4,22 @@ legacy keys accepted with a warning, secrets never echoed, every finding in one 
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+import spec_kit
 from pydantic import BaseModel, ConfigDict
+from spec_kit import found
 
 from deploykit import pointer as jp
-from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.diagnostics import Severity
 from deploykit.models.eas import EasService
 from deploykit.rules.eas.document import SHAPE, check
 from deploykit.rules.shape import check_shape, closest, field_path
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
-
-def example(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((EXAMPLES / "eas" / name).read_text(encoding="utf-8"))
-    return copy.deepcopy(data)
-
-
-def found(data: Any, rule: str) -> list[Diagnostic]:
-    return [d for d in check(data) if d.rule == rule]
+def example(name: str) -> Any:
+    return spec_kit.example(f"eas/{name}")
 
 
 # --- strict types ------------------------------------------------------------------------

@@ -74,7 +74,8 @@ def mutate(lines: list[str], cuts: list[int], inserts: list[str]) -> str:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     target=st.sampled_from(["Dockerfile", "run.sh"]),

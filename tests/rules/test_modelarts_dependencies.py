@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from spec_kit import example
 
 from deploykit.rules.modelarts.document import check
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "modelarts"
 
 
 def detection(**package: str) -> Any:
     """The official object-detection example with its first package replaced."""
-    data = json.loads((EXAMPLES / "official-object-detection.json").read_text(encoding="utf-8"))
+    data = example("modelarts/official-object-detection.json")
     data["dependencies"][0]["packages"][0] = package
     return data
 
@@ -102,7 +99,7 @@ def test_ordinary_package_names_pass(name: str) -> None:
 
 
 def test_dependencies_on_an_image_model_are_flagged() -> None:
-    data = json.loads((EXAMPLES / "config.json").read_text(encoding="utf-8"))
+    data = example("modelarts/config.json")
     assert of("MA125", data) == []
     data["dependencies"] = [{"installer": "pip", "packages": [{"package_name": "flask"}]}]
     (diagnostic,) = [d for d in check(data) if d.rule == "MA125"]
@@ -111,7 +108,7 @@ def test_dependencies_on_an_image_model_are_flagged() -> None:
 
 
 def test_empty_dependency_list_on_an_image_model_passes() -> None:
-    data = json.loads((EXAMPLES / "config.json").read_text(encoding="utf-8"))
+    data = example("modelarts/config.json")
     data["dependencies"] = []
     assert of("MA125", data) == []
 
