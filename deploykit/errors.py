@@ -1,6 +1,7 @@
 """The one exception hierarchy of deploykit.
 
     DeployKitError                  every error deploykit raises on purpose
+    ├── SpecRefused                 a spec or change has errors; nothing was sent (exit 1)
     ├── SpecError                   input could not be read or parsed (exit 2)
     ├── ConversionError             a conversion could not be carried out (exit 2)
     ├── ConfigError                 usage, credentials or configuration missing/invalid (exit 2)
@@ -30,6 +31,11 @@ class DeployKitError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+
+class SpecRefused(DeployKitError):
+    """A spec, or the service a change would leave, has errors: nothing was sent. The findings
+    themselves are a report the command has shown already; this says what was refused."""
 
 
 class SpecError(DeployKitError):

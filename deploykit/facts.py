@@ -12,6 +12,12 @@ from __future__ import annotations
 EAS_RESERVED_PORTS = frozenset({8080, 9090})
 # The port the PAI SDK and seeds/004's examples listen on (reference/eas.md §0.3).
 EAS_SUGGESTED_PORT = 8000
+# Service names: 3-63 lowercase letters, digits and underscores (a regex for fullmatch). NOT
+# official, the docs say only "unique within the same region": aigc-apps/PAI-RAG
+# docs/eas_deploy_deepseek.md ("只能使用小写字母+数字+下划线组成") and Alibaba's aiops skill
+# (`^[a-z0-9_]+$`, 3-63 chars), reference/eas.md §1.12. validate warns (EAS202); the
+# emulator refuses such a name, as a strict server would.
+EAS_SERVICE_NAME = r"[a-z0-9_]{3,63}"
 
 # seeds/001-003: "the external service port of the image must be 8080"; the health and
 # inference samples all call {listen_ip}:8080. Newer ModelArts lets config.json state

@@ -1,8 +1,16 @@
-"""Exit codes (PRODUCT.md "Exit codes") and the one place errors become them."""
+"""Exit codes (PRODUCT.md "Exit codes") and the one place errors become them.
+
+With ``--format json`` a deploy command's error is also one JSON object on stdout (PRODUCT.md
+"create output"): ``{"event": "error", "exit": 3, "code": …, "message": …, "request_id": …,
+"hint": …}``, every key present, ``null`` when unknown. ``code`` is the API's error code, or
+the kind of error (``ConfigError``, ``WaitTimeout``, ``UsageError``, …) when the API gave none.
+"""
 
 from __future__ import annotations
 
+import json
 from enum import IntEnum
+from typing import Any
 
 from deploykit.errors import (
     ApiError,
@@ -11,6 +19,7 @@ from deploykit.errors import (
     DeployKitError,
     DeploymentFailed,
     SpecError,
+    SpecRefused,
     WaitTimeout,
 )
 
@@ -27,6 +36,7 @@ class ExitCode(IntEnum):
 
 
 _BY_ERROR: tuple[tuple[type[DeployKitError], ExitCode], ...] = (
+    (SpecRefused, ExitCode.FINDINGS),
     (SpecError, ExitCode.USAGE),
     (ConversionError, ExitCode.USAGE),
     (ConfigError, ExitCode.USAGE),
@@ -41,3 +51,22 @@ def exit_code_for(error: DeployKitError) -> ExitCode:
         if isinstance(error, cls):
             return code
     return ExitCode.USAGE
+
+
+def error_event(
+    exit_code: ExitCode, code: str, message: str, *, request_id: str | None = None,
+    hint: str | None = None,
+) -> str:
+    """The error as one NDJSON line. ASCII only: a message quoting input that is not valid
+    UTF-8 (a lone surrogate) must still be printable."""
+    event: dict[str, Any] = {"event": "error", "exit": int(exit_code), "code": code,
+                             "message": message, "request_id": request_id, "hint": hint}
+    return json.dumps(event, ensure_ascii=True)
+
+
+def deploykit_error_event(error: DeployKitError) -> str:
+    """:func:`error_event` for an error deploykit raised: the same text as the stderr line."""
+    if isinstance(error, ApiError):
+        return error_event(exit_code_for(error), error.code or type(error).__name__,
+                           error.message, request_id=error.request_id, hint=error.hint)
+    return error_event(exit_code_for(error), type(error).__name__, str(error), hint=error.hint)

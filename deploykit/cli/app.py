@@ -7,13 +7,16 @@ exit codes only in :func:`main` (via ``_exit.exit_code_for``), never inside comm
 from __future__ import annotations
 
 import importlib
+import itertools
 import sys
+from typing import Annotated
 
 import typer
 
+import deploykit
 from deploykit.cli import _console
-from deploykit.cli._exit import ExitCode, exit_code_for
-from deploykit.errors import DeployKitError
+from deploykit.cli._exit import ExitCode, deploykit_error_event, error_event, exit_code_for
+from deploykit.errors import ConfigError, DeployKitError
 
 # Each command, and the module whose register(app) adds it, in `--help` order. Only the
 # module of the command being run is imported and registered: building all 17 commands costs
@@ -55,7 +58,19 @@ def build_app(args: list[str] | None = None) -> typer.Typer:
     return app
 
 
-def _group() -> None:
+def _version(shown: bool) -> None:
+    if shown:
+        _console.out(f"deploykit {deploykit.__version__}")
+        raise typer.Exit()
+
+
+def _group(
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_version,
+                     help="Print the version and exit."),
+    ] = False,
+) -> None:
     pass  # the group's help is the app's `help` above
 
 
@@ -63,41 +78,79 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the app and maps every outcome to a documented exit code."""
     args = sys.argv[1:] if argv is None else argv
     app = build_app(args)
+    json_errors = _errors_as_json(args)
     try:
         # With standalone_mode=False, click *returns* the code of typer.Exit and of Ctrl-C
         # (as 1 for Abort) instead of raising SystemExit; a command's own return value too.
         returned = app(args=args, standalone_mode=False)
     except DeployKitError as err:
-        _console.error(err)
-        return int(exit_code_for(err))
+        return _failed(err, json_errors)
+    except UnicodeEncodeError as err:
+        # The last line of defence for text no request or terminal can carry: a lone
+        # surrogate, from an argument or a file that is not UTF-8 (issue #13).
+        culprit = ascii(err.object[err.start : err.end])
+        return _failed(ConfigError(
+            f"{culprit} is not valid Unicode text (a lone surrogate, e.g. from bytes that are "
+            "not UTF-8), so it cannot be sent or printed",
+            hint="use names and values that are valid UTF-8 text",
+        ), json_errors)
     except KeyboardInterrupt:
         _console.note("interrupted")
-        return int(ExitCode.INTERRUPTED)
+        return _interrupted(json_errors)
     except SystemExit as done:  # typer.Exit and click's own exits
-        return done.code if isinstance(done.code, int) else int(ExitCode.USAGE)
+        code = done.code if isinstance(done.code, int) else int(ExitCode.USAGE)
+        # A command's own Ctrl-C handling (deploy's) has said "interrupted" already.
+        return _interrupted(json_errors) if code == ExitCode.INTERRUPTED else code
     except Exception as err:  # the last line of defence: never a traceback
-        return _internal_error(err)
+        return _internal_error(err, json_errors)
     return returned if isinstance(returned, int) else int(ExitCode.OK)
 
 
-def _internal_error(err: Exception) -> int:
+def _failed(err: DeployKitError, json_errors: bool) -> int:
+    _console.error(err)
+    if json_errors:
+        _console.out(deploykit_error_event(err))
+    return int(exit_code_for(err))
+
+
+def _errors_as_json(args: list[str]) -> bool:
+    """Whether a failure is also reported on stdout as a JSON event: deploy commands with
+    ``--format json`` (validate, convert and probe keep their documented documents)."""
+    if not args or COMMANDS.get(args[0]) != "deploykit.cli.deploy":
+        return False
+    return "--format=json" in args or ("--format", "json") in itertools.pairwise(args)
+
+
+def _interrupted(json_errors: bool) -> int:
+    if json_errors:
+        _console.out(error_event(ExitCode.INTERRUPTED, "Interrupted", "interrupted"))
+    return int(ExitCode.INTERRUPTED)
+
+
+def _internal_error(err: Exception, json_errors: bool) -> int:
     # typer vendors its own click: its usage errors derive from the public TyperException.
     if isinstance(err, typer.Exit):
         return int(err.exit_code)
     if isinstance(err, typer.Abort):
         _console.note("aborted")
-        return int(ExitCode.INTERRUPTED)
+        return _interrupted(json_errors)
     if isinstance(err, typer.TyperException):
         show = getattr(err, "show", None)
         if callable(show):
             show()
         else:
             _console.error(str(err))
+        if json_errors:
+            message = getattr(err, "format_message", lambda: str(err))()
+            _console.out(error_event(ExitCode.USAGE, "UsageError", str(message)))
         return int(ExitCode.USAGE)
-    _console.note(
-        f"error: internal error in deploykit ({type(err).__name__}: {err}); "
+    message = (
+        f"internal error in deploykit ({type(err).__name__}: {err}); "
         "this is a bug, please report it with the command that caused it"
     )
+    _console.note(f"error: {message}")
+    if json_errors:
+        _console.out(error_event(ExitCode.INTERNAL, "InternalError", message))
     return int(ExitCode.INTERNAL)
 
 

@@ -2,8 +2,10 @@
 
 Like ``eascmd config -i AK -k SK -e pai-eas.<region>.aliyuncs.com`` (reference/eas.md §2.1),
 into ``$DEPLOYKIT_CONFIG`` or ``~/.config/deploykit/config.ini`` (mode 0600), one section per
-``--profile``. The secret may be typed at a hidden prompt instead of given on the command line
-(where other users of the machine could see it in the process list).
+``--profile``. The secret may be typed at a hidden prompt, or piped in with
+``--access-key-secret-stdin`` (CI: ``printf %s "$SK" | deploykit config -i ID
+--access-key-secret-stdin``), instead of given on the command line, where other users of the
+machine could see it in the process list. It is never echoed.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ def config(
         typer.Option("-e", "--endpoint", help="pai-eas.<region>.aliyuncs.com, a URL, or local"),
     ] = None,
     profile: Annotated[str, typer.Option("--profile", help="profile name")] = "default",
+    secret_stdin: Annotated[
+        bool,
+        typer.Option("--access-key-secret-stdin", help="read the AccessKey secret from stdin"),
+    ] = False,
 ) -> None:
     """Save credentials, region and endpoint in a profile (like `eascmd config`)."""
     import sys
@@ -45,6 +51,13 @@ def config(
 
     from deploykit import credentials
 
+    if secret_stdin:
+        if access_key_secret or not access_key_id:
+            raise ConfigError(
+                "--access-key-secret-stdin needs -i and replaces -k",
+                hint='e.g. printf %s "$SK" | deploykit config -i "$AK" --access-key-secret-stdin',
+            )
+        access_key_secret = _secret_from_stdin()
     if access_key_id and not access_key_secret and sys.stdin.isatty():
         access_key_secret = typer.prompt("AccessKey secret", hide_input=True)
     if access_key_id and not access_key_secret:
@@ -68,3 +81,25 @@ def config(
         endpoint=endpoint,
     )
     _console.out(f"[OK] profile [{profile}] saved in {path}")
+
+
+# Far more than any AccessKey secret (30 characters): a pipe that never ends is refused.
+_SECRET_MAX = 4096
+
+
+def _secret_from_stdin() -> str:
+    """The secret piped in, without its line ending; at a terminal, a hidden prompt."""
+    import sys
+
+    if sys.stdin.isatty():  # reading a terminal line would echo the secret
+        return str(typer.prompt("AccessKey secret", hide_input=True))
+    text = sys.stdin.read(_SECRET_MAX + 1)
+    secret = text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
+    if not secret or len(secret) > _SECRET_MAX or "\n" in secret:
+        raise ConfigError(
+            "standard input does not hold one AccessKey secret (it is empty, several lines "
+            "or too long)",
+            hint='pipe only the secret, e.g. printf %s "$SK" | deploykit config -i "$AK" '
+            "--access-key-secret-stdin",
+        )
+    return secret

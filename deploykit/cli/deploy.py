@@ -146,15 +146,21 @@ def modify(
     verbose: VerboseOpt = False,
 ) -> None:
     """Update a service: merge the given keys (UpdateService), like `eascmd modify`."""
-    from deploykit.deploy.specs import changes_from, read_partial_spec
+    from deploykit.deploy.partial_update import prepare_update
+    from deploykit.errors import SpecRefused
+    from deploykit.render import render
 
     if (spec is None) == (not define):
         raise ConfigError("give either -s SPEC or -D key=value (one of the two)",
                           hint="e.g. deploykit modify NAME -D metadata.instance=2")
-    body = read_partial_spec(spec) if spec is not None else changes_from(define or [])
     common = Common(platform, profile, region, endpoint, fmt, verbose)
     client = common.client()
-    answer = client.update(name, body, replace=replace)
+    update = prepare_update(client, name, spec_path=spec, pairs=define or [], replace=replace)
+    if update.refused:
+        _console.note(render(update.report, common.fmt).rstrip("\n"))
+        raise SpecRefused(f"the change would leave [{name}] with errors; nothing was sent",
+                          hint="fix the change and run modify again")
+    answer = client.update(name, update.body, replace=replace)
     _answered(common, "updating", answer, name)
     if wait:
         _watch(common, client, name, "Running", timeout)

@@ -24,6 +24,8 @@ from deploykit.errors import ConfigError
 PLATFORMS = ("eas", "modelarts")
 # The port the client's --endpoint examples use (http://127.0.0.1:8765).
 DEFAULT_PORT = 8765
+# Wildcard listen addresses, and the loopback address a local client reaches them at.
+_LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}  # noqa: S104 - a lookup
 
 
 def serve_command(
@@ -75,6 +77,14 @@ def serve_command(
         Optional[list[str]],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
         typer.Option(help="Only these images exist (repeatable); others end in Failed."),
     ] = None,
+    rollout_lag: Annotated[
+        float,
+        typer.Option(
+            help="Seconds an updated service keeps reporting Running at its old version "
+            "before it goes Updating (the hazard a wait must see through).",
+            min=0.0,
+        ),
+    ] = 0.0,
     project_id: Annotated[
         Optional[str],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
         typer.Option(help="ModelArts project id (--platform modelarts).", metavar="ID"),
@@ -113,6 +123,7 @@ def serve_command(
         fault_rates=(fail_rate, throttle_rate, retry_after_ms, drop_rate, lost_create_rate, seed),
         state=state,
         known_images=known_image or None,
+        rollout_lag=rollout_lag,
     )
 
 
@@ -126,12 +137,19 @@ def _serve(
     fault_rates: tuple[float, float, int, float, float, int | None],
     state: str | None,
     known_images: list[str] | None,
+    rollout_lag: float,
 ) -> None:
     import sqlite3
 
     import uvicorn
 
-    from deploykit.emulator import DEFAULT_ACCESS_KEY_SECRET, Emulator, Faults, local_state_path
+    from deploykit.emulator import (
+        DEFAULT_ACCESS_KEY_SECRET,
+        Emulator,
+        Faults,
+        Timings,
+        local_state_path,
+    )
 
     fail, throttle, retry_after, drop, lost, seed = fault_rates
     try:
@@ -148,6 +166,7 @@ def _serve(
             faults=faults,
             region=region,
             latency=latency,
+            timings=Timings(rollout_lag=rollout_lag),
             known_images=known_images,
         )
     except (sqlite3.Error, OSError) as err:
@@ -159,6 +178,10 @@ def _serve(
     bound_port = listener.getsockname()[1]
     key_id = emulator.access_key_ids[0]
     url_host = f"[{host}]" if ":" in host else host  # RFC 3986: IPv6 literals in brackets
+    # Service endpoints point here, so `invoke` reaches the emulator's gateway (an address
+    # listening on every interface is reached locally through loopback).
+    local_host = _LOOPBACK.get(host, url_host)
+    emulator.gateway_url = f"http://{local_host}:{bound_port}"
     # The secret is shown only when it is the documented default, which is no secret.
     secret = f", secret {DEFAULT_ACCESS_KEY_SECRET}" if credentials is None else ""
     _console.out(

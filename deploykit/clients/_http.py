@@ -25,8 +25,20 @@ USER_AGENT = f"deploykit/{getattr(deploykit, '__version__', '0.1.0')}"
 # Connect quickly, but give the API time to answer: CreateService can take several seconds.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
-# Header names whose values are credentials (reference/eas.md §3.1 lists what the SDK sends).
-SECRET_HEADERS = frozenset({"authorization", "x-acs-security-token", "cookie", "set-cookie"})
+# Header names whose values are credentials (reference/eas.md §3.1 lists what the SDK sends;
+# reference/modelarts.md §4.1-§4.2: IAM tokens travel in X-Auth-Token and X-Subject-Token,
+# temporary AK/SK tokens in X-Security-Token).
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "cookie",
+        "set-cookie",
+        "x-acs-security-token",
+        "x-auth-token",
+        "x-security-token",
+        "x-subject-token",
+    }
+)
 REDACTED = "****"
 
 # Key names holding secrets anywhere in a spec or an API answer: dockerAuth, AccessToken,

@@ -156,8 +156,9 @@ def outcome_line(outcome: Outcome) -> str:
     return f"[FAILED] Service [{outcome.name}] {outcome.action}: {outcome.error or ''}"
 
 
-# plan's marks, like Terraform's: + added, ~ changed, = kept (only in the live service).
-_PLAN_MARKS = {"add": "+", "change": "~", "keep": "="}
+# plan's marks, like Terraform's: + added, ~ changed, - removed, = kept (only in the live
+# service).
+_PLAN_MARKS = {"add": "+", "change": "~", "remove": "-", "keep": "="}
 _PLAN_HEADS = {"create": "will be created", "update": "will be updated",
                "unchanged": "is up to date"}
 
@@ -170,6 +171,8 @@ def plan_lines(name: str, verdict: str, found: Sequence[Change]) -> list[str]:
             detail = f"{_short(change.before)} -> {_short(change.after)}"
         elif change.kind == "add":
             detail = _short(change.after)
+        elif change.kind == "remove":
+            detail = f"{_short(change.before)} (removed: apply replaces the list it is in)"
         elif verdict == "create":
             continue
         else:

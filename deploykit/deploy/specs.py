@@ -1,26 +1,25 @@
-"""What deploy commands read: whole specs (validated before a single request is sent) and
-``modify``'s partial changes.
+"""What deploy commands read: whole specs, validated before a single request is sent
+(``modify``'s partial changes are :mod:`deploykit.deploy.partial_update`).
 
 ``create``, ``apply`` and ``plan`` refuse a spec with errors (PRODUCT.md: validate first); the
 caller renders the returned report with the same renderers as ``deploykit validate``.
 
-``modify`` sends a partial spec file (``-s``) or ``-D key=value`` pairs, like
-``eascmd modify NAME -Dmetadata.instance=10 -Dmetadata.cpu=5`` (reference/eas.md §2.2): only
-those keys, merged into the live configuration by UpdateService (§3.5). Dotted keys are
-nested at every dot; whether EAS also accepts flat dotted keys such as ``"rpc.keepalive"`` is
-undocumented (§7), so we always send the nested form, which the official examples use.
+Everything sent must be UTF-8 (RFC 8259 §8.1). JSON's ``\\ud800`` escape and arguments that are
+not UTF-8 give Python strings holding lone surrogates, which no request can carry: such a
+spec is refused up front (exit 2) with the place it is in, before any request.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from deploykit import pointer as jp
 from deploykit.deploy.apply import SpecToApply
 from deploykit.diagnostics import FileReport, Report
-from deploykit.errors import ConfigError, SpecError
+from deploykit.errors import SpecError
+from deploykit.loading import LoadedSpec
 from deploykit.validation import ValidateOptions, validate
 
 
@@ -51,6 +50,7 @@ def load_specs(paths: Sequence[str], platform: str = "eas") -> LoadedSpecs:
         )
     for target in targets:
         loaded = load_target(target, platform=platform, stdin_name=None)
+        refuse_unencodable(loaded)
         file_report: FileReport = validate(loaded, options)
         loaded_specs.report.files.append(file_report)
         if file_report.errors == 0:
@@ -58,6 +58,49 @@ def load_specs(paths: Sequence[str], platform: str = "eas") -> LoadedSpecs:
             loaded_specs.specs.append(SpecToApply(loaded.path, service_name(data), data))
     _refuse_duplicates(loaded_specs.specs)
     return loaded_specs
+
+
+def refuse_unencodable(loaded: LoadedSpec) -> None:
+    """A :class:`SpecError` at the first key or string that is not valid Unicode text."""
+    found = unencodable_text(loaded.data)
+    if found is None:
+        return
+    where, text = found
+    text = text if len(text) <= 40 else text[:40] + "..."
+    line, column = loaded.source_map.locate(where) or (None, None)
+    raise SpecError(
+        f"{where or '/'} holds {text!a}, which is not valid Unicode text (a lone "
+        "surrogate) and cannot be sent",
+        path=loaded.path, line=line, column=column,
+        hint="write the character itself, or a complete surrogate pair such as \\ud83d\\ude00",
+    )
+
+
+def unencodable_text(data: Any) -> tuple[str, str] | None:
+    """(JSON pointer, text) of the first key or string UTF-8 cannot encode, or None."""
+    pending: list[tuple[str, Any]] = [("", data)]  # a stack, not recursion: any depth
+    while pending:
+        where, value = pending.pop()
+        if isinstance(value, str) and not _encodable(value):
+            return where, value
+        children: list[tuple[str, Any]] = []
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not _encodable(str(key)):
+                    return jp.child(where, str(key)), str(key)
+                children.append((jp.child(where, str(key)), item))
+        elif isinstance(value, list):
+            children = [(jp.child(where, i), item) for i, item in enumerate(value)]
+        pending.extend(reversed(children))  # reading order
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _refuse_duplicates(specs: Sequence[SpecToApply]) -> None:
@@ -71,51 +114,3 @@ def _refuse_duplicates(specs: Sequence[SpecToApply]) -> None:
                 hint="keep one spec per service name",
             )
         seen[spec.name] = spec.path
-
-
-def changes_from(pairs: Sequence[str]) -> dict[str, Any]:
-    """``["metadata.instance=2", "containers=[...]"]`` → a nested partial spec.
-
-    A value that parses as JSON (``2``, ``true``, ``{"a": 1}``) is sent as that JSON value,
-    anything else as a string: ``-D metadata.instance=2`` must send the number 2.
-    """
-    body: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        path = [part for part in key.strip().split(".") if part]
-        if not sep or not path:
-            raise ConfigError(
-                f"-D {pair!r} is not key=value",
-                hint="write e.g. -D metadata.instance=2 (dots nest the key)",
-            )
-        node = body
-        for part in path[:-1]:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                raise ConfigError(f"-D {pair!r} conflicts with an earlier -D for {part!r}",
-                                  hint="give each key once")
-            node = child
-        node[path[-1]] = _value(raw)
-    return body
-
-
-def read_partial_spec(path: str) -> dict[str, Any]:
-    """A JSON or YAML object holding only the keys to change (not validated as a whole spec)."""
-    from deploykit.loading import discover, load_target
-
-    targets = list(discover([path], platform="eas"))
-    if len(targets) != 1:
-        raise SpecError("-s takes one spec file", path=path, hint="name a single JSON/YAML file")
-    loaded = load_target(targets[0], platform="eas", stdin_name=None)
-    if not isinstance(loaded.data, dict):
-        raise SpecError("the spec is not a JSON object", path=path,
-                        hint="write the keys to change as an object, e.g. {\"metadata\": {...}}")
-    return dict(loaded.data)
-
-
-def _value(raw: str) -> Any:
-    text = raw.strip()
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text

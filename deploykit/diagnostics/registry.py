@@ -40,6 +40,7 @@ RULE_MODULES = (
     "deploykit.rules.modelarts.document",
     "deploykit.rules.image.findings",
     "deploykit.conversion.losses",
+    "deploykit.probe.findings",
 )
 
 

@@ -7,6 +7,14 @@
 ``Emulator(store=local_state_path())`` keeps state in SQLite so separate processes agree;
 ``emu.asgi_app()`` runs under uvicorn (``deploykit emulator serve``). Importing this package
 imports httpx (the signer's module); ``deploykit validate`` never imports it.
+
+Beyond create/describe/update/delete/start/stop/scale it serves DescribeServiceEvent,
+ListServiceInstances, DescribeServiceLog, ListServiceVersions, UpdateServiceVersion and
+RestartService, and a gateway for each service's endpoint (``POST <endpoint>[/…]`` with the
+service token in ``Authorization``; ``gateway_url`` points endpoints at a served emulator).
+To make a service fail as real ones do, put ``crashloop`` or ``oomkill`` in its image
+reference (``…/image-classify:crashloop``); ``Timings(rollout_lag=S)`` keeps an updated
+service reporting Running at its old version for S seconds.
 """
 
 from deploykit.emulator._emulator import (

@@ -18,6 +18,8 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
+from deploykit.emulator._request_limits import read_body
+
 if TYPE_CHECKING:
     from deploykit.emulator._emulator import Emulator
 
@@ -52,12 +54,7 @@ class AsgiApp:
             return
         if scope["type"] != "http":
             return
-        body = bytearray()
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body", False):
-                break
+        body = await read_body(receive)  # bounded: a huge body is refused, not held
         if self._emulator.latency:
             await asyncio.sleep(self._emulator.latency)
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
@@ -66,7 +63,7 @@ class AsgiApp:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         # In a worker thread: a SQLite lock held by another process must not freeze the loop.
         reply = await asyncio.to_thread(
-            self._emulator.handle, scope["method"], raw_path, headers, bytes(body)
+            self._emulator.handle, scope["method"], raw_path, headers, body
         )
         if reply.drop:
             await send(

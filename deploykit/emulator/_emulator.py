@@ -2,14 +2,16 @@
 
 ``handle(method, raw_path, headers, body)`` → :class:`Reply`: faults first (they never touch
 state), then the signature, then the operation, then — for a committed CreateService only —
-the "response lost" fault. ``mock_transport()`` serves it in-process to httpx (tests,
-``--endpoint local``); ``asgi_app()`` serves it over HTTP under uvicorn
-(``deploykit emulator serve``).
+the "response lost" fault. A service endpoint (``/api/predict/…``) goes to the gateway
+instead, which has neither faults nor signatures. ``mock_transport()`` serves it
+in-process to httpx (tests, ``--endpoint local``); ``asgi_app()`` serves it over HTTP under
+uvicorn (``deploykit emulator serve``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,8 +23,11 @@ from pydantic import SecretStr
 from deploykit.clients.alibaba._signer import split_raw_path
 from deploykit.emulator._errors import ApiFailure, error_body, new_request_id
 from deploykit.emulator._faults import Fault, FaultInjector, Faults
+from deploykit.emulator._gateway import Gateway, is_gateway_path
 from deploykit.emulator._lifecycle import Timings
-from deploykit.emulator._service_api import ServiceApi, route
+from deploykit.emulator._request_limits import check_body_size
+from deploykit.emulator._service_api import route
+from deploykit.emulator._service_ops import ServiceOpsApi
 from deploykit.emulator._service_view import account_uid
 from deploykit.emulator._signature_check import NONCE_MEMORY, verify_signature
 from deploykit.emulator._store import ServiceStore
@@ -37,6 +42,7 @@ if TYPE_CHECKING:
 DEFAULT_ACCESS_KEY_ID = "LTAI5tDeployKitEmulator"
 DEFAULT_ACCESS_KEY_SECRET = "deploykit-emulator-secret"  # noqa: S105 - a documented default
 _JSON = ("content-type", "application/json;charset=utf-8")
+_log = logging.getLogger("deploykit.emulator")
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,9 @@ class Emulator:
 
     ``store``: None keeps state in memory; a path keeps it in SQLite, shared by every process
     using that file. ``known_images``: when given, a container image outside it makes the
-    service end in Failed (as an image that cannot be pulled does on EAS).
+    service end in Failed (as an image that cannot be pulled does on EAS). ``gateway_url``:
+    the base URL service endpoints point to — the emulator's own address when served, so
+    they answer (``_gateway.py``); None keeps EAS's endpoint hosts.
     """
 
     def __init__(
@@ -65,6 +73,7 @@ class Emulator:
         timings: Timings | None = None,
         clock: Callable[[], float] | None = None,
         known_images: Collection[str] | None = None,
+        gateway_url: str | None = None,
     ) -> None:
         pairs = credentials or {DEFAULT_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_SECRET}
         self._credentials = {ak: SecretStr(sk) for ak, sk in pairs.items()}
@@ -73,7 +82,7 @@ class Emulator:
         self._faults = FaultInjector(faults or Faults())
         self._clock = clock or time.time
         self._store = ServiceStore(store)
-        self._api = ServiceApi(
+        self._api = ServiceOpsApi(
             self._store,
             region=region,
             uid=account_uid(self._credentials),
@@ -81,10 +90,20 @@ class Emulator:
             clock=self._clock,
             known_images=None if known_images is None else frozenset(known_images),
         )
+        self._api.gateway_url = gateway_url
+        self._gateway = Gateway(self._store, timings or Timings(), self._clock)
 
     @property
     def access_key_ids(self) -> list[str]:
         return sorted(self._credentials)
+
+    @property
+    def gateway_url(self) -> str | None:
+        return self._api.gateway_url
+
+    @gateway_url.setter
+    def gateway_url(self, url: str | None) -> None:
+        self._api.gateway_url = url
 
     @property
     def injected_faults(self) -> dict[str, int]:
@@ -95,6 +114,8 @@ class Emulator:
         self, method: str, raw_path: bytes, headers: Sequence[tuple[str, str]], body: bytes
     ) -> Reply:
         """Answer one HTTP request. Never raises: every failure is an API error reply."""
+        if is_gateway_path(raw_path):  # a service's endpoint, not the management API
+            return Reply(*self._gateway.answer(method, raw_path, headers, body))
         request_id = new_request_id()
         # Alibaba Cloud answers carry the request id as a header too, errors included.
         reply_headers = [_JSON, ("x-acs-request-id", request_id)]
@@ -111,6 +132,7 @@ class Emulator:
                     failure.status, [*reply_headers, retry_after], error_body(failure, request_id)
                 )
             now = self._clock()
+            check_body_size(len(body))  # before anything reads it, as a gateway would
             nonce = verify_signature(method, raw_path, headers, body, self._credentials, now)
             with self._store.transaction() as tx:
                 fresh = tx.use_nonce(nonce, now, NONCE_MEMORY)
@@ -121,6 +143,10 @@ class Emulator:
             answer = self._api.call(call)
         except ApiFailure as failure:
             return Reply(failure.status, reply_headers, error_body(failure, request_id))
+        except Exception:  # a bug: logged, and answered in the real shape, never a bare 500
+            _log.exception("emulator: request %s failed", request_id)
+            internal = ApiFailure("InternalError")
+            return Reply(internal.status, reply_headers, error_body(internal, request_id))
         if call.action == "CreateService" and self._faults.lose_create_response():
             return Reply(0, drop=True)
         answer["RequestId"] = request_id

@@ -29,6 +29,8 @@ ERRORS: dict[str, ErrorKind] = {
     "InvalidParameter": ErrorKind(409, "The parameter is invalid"),
     # §3.6: Terraform treats this code as "gone"; message from the aiops pai-rec skill.
     "InvalidService.NotFound": ErrorKind(404, "The specified service does not exist"),
+    # GUESS: DescribeServiceLog for an instance the service does not have.
+    "InvalidInstance.NotFound": ErrorKind(404, "The specified instance does not exist"),
     # GUESS: no EAS source names the duplicate-name error; 409 Conflict as for InvalidParameter.
     "ServiceAlreadyExists": ErrorKind(409, "The service already exists"),
     # GUESS: an operation the service's current status does not allow (e.g. while Deleting).
@@ -59,6 +61,8 @@ ERRORS: dict[str, ErrorKind] = {
         503, "The request has failed due to a temporary failure of the server."
     ),
     "InternalError": ErrorKind(500, "The request processing has failed due to some unknown error."),
+    # GUESS: no body limit or its error is documented (reference/eas.md §7); 413 is HTTP's.
+    "RequestBodyTooLarge": ErrorKind(413, "The request body is too large."),
 }
 
 

@@ -7,8 +7,13 @@ lets tests drive every transition with a fake clock.
 
 Timeline of one operation (``Timings``)::
 
-    started ──accept──▶ instances move one by one, every ``per_instance`` s ──▶ done
-    busy status         moving status (Pending counts down, Running counts up)   final status
+    started ──lag──▶ ──accept──▶ instances move one by one, every ``per_instance`` s ──▶ done
+    (old self)       busy status  moving status (Pending counts down, Running counts up)  final
+
+``lag`` is ``Timings.rollout_lag`` for an update of a Running service (zero otherwise): the
+service goes on reporting Running at its old version, as real ones do for a moment after
+UpdateService answered. A failure ends the operation in Failed after ``accept``; a crashing
+image (``_failure_modes.py``) first crash-loops for ``CRASHES_BEFORE_FAILED`` restarts.
 
 Status names are the ListServices ``ServiceStatus`` enum (reference/eas.md §3.4).
 """
@@ -31,7 +36,10 @@ class Timings:
     so the README demo is quick; real EAS takes minutes."""
 
     accept: float = 0.3  # seconds in the busy status (Creating, Updating, …) before instances move
-    per_instance: float = 0.2  # seconds per instance started or stopped
+    per_instance: float = 0.2  # seconds per instance started, stopped or restarted
+    # seconds an updated Running service keeps reporting Running at its old version before it
+    # goes Updating (`emulator serve --rollout-lag`): the hazard a wait must not fall for.
+    rollout_lag: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,14 @@ PHASES: dict[str, Phases] = {
     "start": Phases("Starting", "Waiting", "Running", "Service start successfully"),
     "stop": Phases("Stopping", "Stopping", "Stopped", "Service stopped successfully"),
     "delete": Phases("Deleting", "Deleting", "", "Service deleted"),
+    # GUESS: the ServiceStatus enum (§3.4) has no Restarting; a restart is a rolling update.
+    "restart": Phases("Updating", "Updating", "Running", "Service start successfully"),
 }
+# GUESS: how many times a crashing instance restarts before EAS calls the service Failed.
+CRASHES_BEFORE_FAILED = 3
+
+# Where an operation is at a moment (``stage``): the status it shows follows from it.
+LAG, BUSY, MOVING, DONE, CRASHING, FAILED = "lag", "busy", "moving", "done", "crashing", "failed"
 
 BUSY_MESSAGES: dict[str, str] = {
     "Creating": "Service is now creating",
@@ -71,15 +86,35 @@ class Operation:
     from_running: int  # instances running when it started
     target: int  # instances wanted at the end
     failure: str | None = None  # why it ends Failed, if the spec asks for the impossible
+    # Set when the operation begins (_rollout.begin_operation); the defaults read records
+    # stored before these fields existed.
+    lag: float = 0.0  # seconds it keeps showing the service's previous state
+    crash: str = ""  # the failure mode its instances crash with (_failure_modes.py), if any
+    from_version: int = 0  # the version serving when it started (0: unknown, use the latest)
+    version: int = 0  # the version serving once it is done
+
+    @property
+    def distance(self) -> int:
+        """Instance moves it makes: a restart restarts every instance in turn."""
+        if self.kind == "restart":
+            return self.target
+        return abs(self.target - self.from_running)
+
+    def crash_window(self, timings: Timings) -> float:
+        return CRASHES_BEFORE_FAILED * timings.per_instance if self.crash else 0.0
 
     def finish_time(self, timings: Timings) -> float:
+        begin = self.started + self.lag + timings.accept
         if self.failure is not None:
-            return self.started + timings.accept
-        return (
-            self.started
-            + timings.accept
-            + abs(self.target - self.from_running) * (timings.per_instance)
-        )
+            return begin + self.crash_window(timings)
+        return begin + self.distance * timings.per_instance
+
+
+@dataclass(frozen=True)
+class Stage:
+    phase: str  # LAG, BUSY, MOVING, DONE, CRASHING or FAILED
+    moved: int  # instances moved so far
+    since: float  # seconds since the operation entered this phase
 
 
 @dataclass(frozen=True)
@@ -89,35 +124,74 @@ class Snapshot:
     running: int
     pending: int
     message: str
+    version: int = 0  # the version serving (DescribeService CurrentVersion); 0: unknown
 
     @property
     def gone(self) -> bool:
         return self.status == ""
 
 
+def stage(op: Operation, now: float, timings: Timings) -> Stage:
+    """Where ``op`` is at ``now``: the one place the timeline above is computed."""
+    elapsed = now - op.started
+    if elapsed < op.lag:
+        return Stage(LAG, 0, elapsed)
+    elapsed -= op.lag
+    if elapsed < timings.accept:
+        return Stage(BUSY, 0, elapsed)
+    elapsed -= timings.accept
+    if op.failure is not None:
+        window = op.crash_window(timings)
+        if elapsed < window:
+            return Stage(CRASHING, 0, elapsed)
+        return Stage(FAILED, 0, elapsed - window)
+    step = timings.per_instance
+    # 1e-9: elapsed / step lands a hair below an integer in floating point.
+    moved = min(int(elapsed / step + 1e-9), op.distance) if step > 0 else op.distance
+    if moved == op.distance:
+        return Stage(DONE, moved, elapsed - moved * step)
+    return Stage(MOVING, moved, elapsed - moved * step)
+
+
+def failing_instances(op: Operation) -> int:
+    """Instances crash-looping in a crashing or failed operation (none for other failures):
+    all it starts, or — when instances of the old version go on serving — the one new
+    instance a rolling update surges before it stops."""
+    if not op.crash or op.target <= 0:
+        return 0
+    return max(op.target - failed_running(op), 1)
+
+
+def failed_running(op: Operation) -> int:
+    """Instances still running once ``op`` failed: none of a create, the old ones otherwise."""
+    return 0 if op.kind == "create" else op.from_running
+
+
 def snapshot(op: Operation, now: float, timings: Timings) -> Snapshot:
     """The service as DescribeService would show it at ``now``."""
     phases = PHASES[op.kind]
-    elapsed = now - op.started
-    if op.failure is not None and elapsed >= timings.accept:
-        running = 0 if op.kind == "create" else op.from_running
-        return Snapshot("Failed", op.target, running, 0, op.failure)
-    if elapsed < timings.accept:
-        status, moved = phases.busy, 0
-    else:
-        distance = abs(op.target - op.from_running)
-        step = timings.per_instance
-        # 1e-9: (elapsed - accept) / step lands a hair below an integer in floating point.
-        moved = (
-            min(int((elapsed - timings.accept) / step + 1e-9), distance) if step > 0 else distance
+    at = stage(op, now, timings)
+    if at.phase == LAG:
+        return Snapshot(
+            PHASES["create"].done, op.from_running, op.from_running, 0,
+            PHASES["create"].done_message, op.from_version,
         )
-        status = phases.done if moved == distance else phases.moving
-    direction = 1 if op.target >= op.from_running else -1
-    running = op.from_running + direction * moved
-    if status == phases.done:
-        return Snapshot(status, op.target, running, 0, phases.done_message)
+    if at.phase in (CRASHING, FAILED):
+        running, failing = failed_running(op), failing_instances(op)
+        status, message = phases.moving, BUSY_MESSAGES[phases.moving]
+        if at.phase == FAILED:
+            status, message = "Failed", op.failure or ""
+        return Snapshot(status, op.target, running, failing, message, op.from_version)
+    if at.phase == DONE:
+        return Snapshot(phases.done, op.target, op.target, 0, phases.done_message, op.version)
+    status = phases.busy if at.phase == BUSY else phases.moving
+    if op.kind == "restart" and at.phase == MOVING:
+        running = op.target - 1  # one instance at a time is down for its restart
+    else:
+        direction = 1 if op.target >= op.from_running else -1
+        running = op.from_running + direction * at.moved
     pending = max(op.target - running, 0)
-    return Snapshot(status, op.target, running, pending, BUSY_MESSAGES[status])
+    return Snapshot(status, op.target, running, pending, BUSY_MESSAGES[status], op.from_version)
 
 
 def instance_count(config: Mapping[str, Any]) -> int:

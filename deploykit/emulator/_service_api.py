@@ -7,7 +7,6 @@ one SQLite file never interleave halfway through a call.
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import string
@@ -25,8 +24,16 @@ from deploykit.emulator._lifecycle import (
     instance_count,
     snapshot,
 )
-from deploykit.emulator._service_view import endpoints, events_at, new_event, service_view
+from deploykit.emulator._request_limits import (
+    check_instance_count,
+    check_service_name,
+    metadata_instance,
+    parse_json_object,
+)
+from deploykit.emulator._rollout import begin_operation
+from deploykit.emulator._service_view import endpoints, new_event, service_view
 from deploykit.emulator._store import ServiceRecord, ServiceStore, Transaction
+from deploykit.emulator._versions import add_version
 
 Answer = dict[str, Any]
 _SERVICE = r"/api/v2/services/(?P<cluster>[^/]+)/(?P<name>[^/]+)"
@@ -43,6 +50,12 @@ ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("PUT", _SERVICE + "/stop", "StopService"),
         ("PUT", _SERVICE + "/scale", "ScaleService"),
         ("GET", _SERVICE + "/events", "DescribeServiceEvent"),
+        # Served by _service_ops.ServiceOpsApi.
+        ("GET", _SERVICE + "/instances", "ListServiceInstances"),
+        ("GET", _SERVICE + "/logs", "DescribeServiceLog"),
+        ("GET", _SERVICE + "/versions", "ListServiceVersions"),
+        ("PUT", _SERVICE + "/version", "UpdateServiceVersion"),
+        ("PUT", _SERVICE + "/restart", "RestartService"),
     )
 )
 _ID_ALPHABET = string.ascii_lowercase + string.digits
@@ -86,6 +99,8 @@ class ServiceApi:
         self._timings = timings
         self._clock = clock
         self._known_images = known_images
+        # Where service endpoints point (Emulator.gateway_url); None: EAS's own hosts.
+        self.gateway_url: str | None = None
 
     def call(self, call: Call) -> Answer:
         """The answer to ``call`` (without RequestId); raises :class:`ApiFailure`."""
@@ -128,7 +143,7 @@ class ServiceApi:
     def _begin(
         self, tx: Transaction, record: ServiceRecord, op: Operation, reason: str, now: float
     ) -> None:
-        record.operation = op
+        record.operation = begin_operation(record, op, now, self._timings)
         record.update_time = now
         record.events.append(new_event(now, reason, f"Service [{record.name}] {reason.lower()}"))
         tx.put(record)
@@ -151,6 +166,8 @@ class ServiceApi:
         name = _service_name(config)
         if not name:
             raise ApiFailure("InvalidParameter", "Service name is empty")  # §3.6, verbatim
+        check_service_name(name)
+        check_instance_count(metadata_instance(config))
         if self._find(tx, name, now) is not None:
             raise ApiFailure(
                 "ServiceAlreadyExists",
@@ -169,6 +186,7 @@ class ServiceApi:
             labels=_labels(call.query.get("Labels")),
             workspace_id=call.query.get("WorkspaceId", ""),
         )
+        add_version(record, now)
         target = instance_count(config)
         op = Operation("create", now, 0, max(target, 0), self._failure_for(config))
         self._begin(tx, record, op, "Creating", now)
@@ -177,17 +195,18 @@ class ServiceApi:
             "ServiceId": record.service_id,
             "ServiceName": name,
             "Status": "Creating",
-            **endpoints(self._uid, self._region, name),
+            **endpoints(self._uid, self._region, name, self.gateway_url),
         }
 
     def _DescribeService(self, tx: Transaction, call: Call, now: float) -> Answer:
         record, snap = self._live(tx, call.name, now)
-        return service_view(record, snap, self._uid, self._region)
+        return service_view(record, snap, self._uid, self._region, self.gateway_url)
 
     def _UpdateService(self, tx: Transaction, call: Call, now: float) -> Answer:
         record, snap = self._live(tx, call.name, now)
         self._refuse_while_deleting(snap, call.name)
         change = _service_json(call.body)
+        check_instance_count(metadata_instance(change))
         update_type = call.query.get("UpdateType", "merge")  # §3.5: merge by default
         if update_type == "merge":
             config = _merged(record.config, change)
@@ -204,6 +223,7 @@ class ServiceApi:
             _set_name(config, record.name)
         record.config = config
         record.version += 1
+        add_version(record, now)
         if snap.status in ("Stopped", "Stopping"):
             # GUESS: a stopped service takes the new config and stays stopped until started.
             record.update_time = now
@@ -240,10 +260,11 @@ class ServiceApi:
     def _ScaleService(self, tx: Transaction, call: Call, now: float) -> Answer:
         record, snap = self._live(tx, call.name, now)
         self._refuse_while_deleting(snap, call.name)
-        body = _json_object(call.body, "ScaleService body")
+        body = parse_json_object(call.body, "ScaleService body")
         count = body.get("Instance")  # §3.2: {"Instance": <int64, required>}
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise ApiFailure("InvalidParameter", "Instance must be an integer >= 0")
+        check_instance_count(count)
         metadata = record.config.setdefault("metadata", {})
         if isinstance(metadata, dict):
             metadata["instance"] = count
@@ -280,36 +301,14 @@ class ServiceApi:
             "PageNumber": page_number,
             "PageSize": page_size,
             "TotalCount": len(rows),
-            "Services": [service_view(r, s, self._uid, self._region) for r, s in page],
+            "Services": [
+                service_view(r, s, self._uid, self._region, self.gateway_url) for r, s in page
+            ],
         }
-
-    def _DescribeServiceEvent(self, tx: Transaction, call: Call, now: float) -> Answer:
-        record, _ = self._live(tx, call.name, now)
-        events = events_at(record, now, self._timings)
-        if call.query.get("EventType"):
-            events = [e for e in events if e["Type"] == call.query["EventType"]]
-        page_num = _positive_int(call.query, "PageNum", 1)
-        page_size = _positive_int(call.query, "PageSize", 100)
-        return {
-            "Events": events[(page_num - 1) * page_size : page_num * page_size],
-            "PageNum": page_num,
-            "TotalCount": len(events),
-            "TotalPageNum": max(1, -(-len(events) // page_size)),
-        }
-
-
-def _json_object(body: bytes, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(body.decode("utf-8")) if body else None
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ApiFailure("InvalidParameter", f"{what} is not valid JSON: {err}") from None
-    if not isinstance(data, dict):
-        raise ApiFailure("InvalidParameter", f"{what} must be a JSON object")
-    return data
 
 
 def _service_json(body: bytes) -> dict[str, Any]:
-    return _json_object(body, "The service config")
+    return parse_json_object(body, "The service config")  # within _request_limits' bounds
 
 
 def _service_name(config: Mapping[str, Any]) -> str:
@@ -345,12 +344,7 @@ def _labels(raw: str | None) -> dict[str, str]:
     """CreateService ``Labels``: a map serialized as a JSON string (§3.2, §5.1)."""
     if not raw:
         return {}
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        raise ApiFailure("InvalidParameter", "Labels must be a JSON object") from None
-    if not isinstance(data, dict):
-        raise ApiFailure("InvalidParameter", "Labels must be a JSON object")
+    data = parse_json_object(raw, "Labels")
     return {str(k): str(v) for k, v in data.items()}
 
 

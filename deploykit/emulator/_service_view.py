@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from deploykit.emulator._lifecycle import PHASES, Snapshot, Timings
+from deploykit.emulator._lifecycle import Snapshot
 from deploykit.emulator._store import ServiceRecord
 
 
@@ -22,7 +22,19 @@ def account_uid(access_key_ids: Iterable[str]) -> str:
     return str(int(digest, 16) % 10**16).zfill(16)
 
 
-def endpoints(uid: str, region: str, name: str) -> dict[str, str]:
+# §3.7: a service's endpoint is <base>/api/predict/<service_name>.
+PREDICT_PREFIX = "/api/predict/"
+
+
+def predict_path(base_url: str, name: str) -> str:
+    """A service's endpoint under ``base_url`` (an emulator's own address, or EAS's host)."""
+    return f"{base_url.rstrip('/')}{PREDICT_PREFIX}{name}"
+
+
+def endpoints(uid: str, region: str, name: str, gateway: str | None = None) -> dict[str, str]:
+    if gateway:  # an emulator's own address, where _gateway.py answers for the service
+        return {"InternetEndpoint": predict_path(gateway, name),
+                "IntranetEndpoint": predict_path(gateway, name)}
     # §3.7: public http://<uid>.<region>.pai-eas.aliyuncs.com/api/predict/<name>, VPC adds .vpc.
     return {
         "InternetEndpoint": f"http://{uid}.{region}.pai-eas.aliyuncs.com/api/predict/{name}",
@@ -40,7 +52,9 @@ def event_time(moment: float) -> str:
     return datetime.fromtimestamp(moment, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def service_view(record: ServiceRecord, snap: Snapshot, uid: str, region: str) -> dict[str, Any]:
+def service_view(
+    record: ServiceRecord, snap: Snapshot, uid: str, region: str, gateway: str | None = None
+) -> dict[str, Any]:
     metadata = record.config.get("metadata")
     meta: Mapping[str, Any] = metadata if isinstance(metadata, Mapping) else {}
     containers = record.config.get("containers")
@@ -58,9 +72,10 @@ def service_view(record: ServiceRecord, snap: Snapshot, uid: str, region: str) -
         "Image": image,
         "CreateTime": rfc3339(record.create_time),
         "UpdateTime": rfc3339(record.update_time),
-        "CurrentVersion": record.version,
+        # The SDK's Service model: current_version "of the running model", latest_version.
+        "CurrentVersion": snap.version or record.version,
         "LatestVersion": record.version,
-        **endpoints(uid, region, record.name),
+        **endpoints(uid, region, record.name, gateway),
         "Labels": [{"LabelKey": k, "LabelValue": v} for k, v in sorted(record.labels.items())],
         "Message": snap.message,
         "Reason": snap.status.upper(),  # §3.3 example: Reason "RUNNING"
@@ -90,16 +105,3 @@ def new_event(moment: float, reason: str, message: str, warning: bool = False) -
         "Resource": "Service",
     }
 
-
-def events_at(record: ServiceRecord, now: float, timings: Timings) -> list[dict[str, Any]]:
-    """Stored events plus the end of the current operation once the clock has passed it."""
-    events = list(record.events)
-    op = record.operation
-    finished = op.finish_time(timings)
-    if now >= finished and PHASES[op.kind].done:
-        if op.failure is not None:
-            events.append(new_event(finished, "Failed", op.failure, warning=True))
-        else:
-            phases = PHASES[op.kind]
-            events.append(new_event(finished, phases.done, phases.done_message))
-    return events

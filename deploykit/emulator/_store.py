@@ -53,8 +53,13 @@ class ServiceRecord:
     operation: Operation
     labels: dict[str, str] = field(default_factory=dict)
     workspace_id: str = ""
-    version: int = 1  # bumped by every UpdateService (DescribeService CurrentVersion)
+    version: int = 1  # bumped by every UpdateService (DescribeService LatestVersion)
     events: list[dict[str, Any]] = field(default_factory=list)
+    # _versions.py: every version's config; which version ``config`` is (0: ``version``).
+    versions: list[dict[str, Any]] = field(default_factory=list)
+    config_version: int = 0
+    # _instances.py: the instances as they were when ``operation`` began.
+    pods: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

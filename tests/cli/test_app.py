@@ -85,3 +85,10 @@ def test_a_command_runs_when_only_its_module_is_registered(
     # probe and config are the only command of their module: the app must stay a group.
     assert cli.main([command, "--help"]) == 0
     assert f" {command} [OPTIONS]" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    assert cli.main(["--version"]) == 0
+    assert capsys.readouterr().out == f"deploykit {version('deploykit')}\n"

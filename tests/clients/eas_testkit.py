@@ -10,7 +10,7 @@ from typing import Any
 from deploykit.clients._retry import RetryPolicy
 from deploykit.clients.alibaba.eas import EasClient
 from deploykit.deploy.connection import Target, connect
-from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator
+from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, Timings
 
 REGION = "cn-shanghai"
 SPEC_PATH = Path(__file__).parent.parent / "deploy" / "specs" / "echo_service.json"
@@ -25,6 +25,8 @@ ENV = {
 }
 # Retries that do not slow the suite down: the same rules, millisecond waits.
 FAST = RetryPolicy(initial_wait=0.001, max_wait=0.005, max_elapsed=30)
+# An emulator whose operations are over as soon as they are accepted.
+QUICK = Timings(accept=0.0, per_instance=0.0)
 
 
 def echo_spec(name: str = "echo_service", instance: int = 2) -> dict[str, Any]:

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
-from eas_testkit import DOCKER_AUTH, FAST, eas_client, echo_spec
+from eas_testkit import DOCKER_AUTH, FAST, QUICK, eas_client, echo_spec
 
 from deploykit.clients.alibaba.eas import EasClient
-from deploykit.emulator import Emulator, Faults, Timings
+from deploykit.emulator import Emulator, Faults
 from deploykit.errors import AuthError, ConflictError, NotFoundError, TransportError
-
-QUICK = Timings(accept=0.0, per_instance=0.0)
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    emu = Emulator(timings=QUICK)
-    yield emu
-    emu.close()
-
-
-@pytest.fixture
-def client(emulator: Emulator) -> EasClient:
-    return eas_client(emulator)
 
 
 def test_create_then_describe_shows_the_spec_and_endpoints(client: EasClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -10,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -29,6 +31,30 @@ def first_line(stream: IO[str], timeout: float = 20.0) -> str:
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
     return lines.get(timeout=timeout)
+
+
+@contextmanager
+def served(*options: str, env: dict[str, str] | None = None) -> Iterator[httpx.Client]:
+    """`emulator serve --port 0 OPTIONS` in a subprocess, and a client signed with the
+    documented defaults on the URL it printed; Ctrl-C when done."""
+    process = subprocess.Popen(
+        [*DEPLOYKIT, "emulator", "serve", "--port", "0", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    try:
+        assert process.stdout is not None
+        url = first_line(process.stdout).split(" on ", 1)[1].split(" ", 1)[0]
+        defaults = Acs3Auth(DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_ACCESS_KEY_SECRET))
+        with httpx.Client(base_url=url, auth=defaults, timeout=10) as client:
+            yield client
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+        if process.stdout:
+            process.stdout.close()
 
 
 @pytest.fixture
@@ -84,6 +110,40 @@ def test_serve_prints_its_url_serves_and_stops_on_ctrl_c(serve: subprocess.Popen
 
 
 @pytest.mark.slow
+def test_serve_keeps_serving_after_hostile_requests(serve: subprocess.Popen[str]) -> None:
+    # Issue #13: each of these got a plain-text 500 and a logged traceback, or was stored.
+    assert serve.stdout is not None and serve.stderr is not None
+    url = first_line(serve.stdout).split(" on ", 1)[1].split(" ", 1)[0]
+    spec = json.dumps(image_service())
+    hostile = [
+        b'{"model_config": "' + b"x" * (50 * 1024 * 1024) + b'"}',  # 50 MB
+        "[" * 100_000 + "]" * 100_000,
+        spec.replace('"instance": 2', '"instance": ' + "9" * 5000),
+        spec.replace('"instance": 2', '"instance": NaN'),
+        spec.replace('"instance": 2', '"instance": 1000000000'),
+        spec.replace("python /app/serve.py", "python \\ud800.py"),
+        *(spec.replace('"image_test"', json.dumps(name))
+          for name in ("../etc/passwd", "a/b", "a\r\nX: 1", " ", "x" * 10_000)),
+    ]
+    auth = Acs3Auth("LTAI5tCiRunner", SecretStr("ci-runner-secret"))
+    with httpx.Client(base_url=url, auth=auth, timeout=30) as client:
+        for body in hostile:
+            answer = client.post("/api/v2/services", content=body,
+                                 headers={"content-type": "application/json"})
+            assert 400 <= answer.status_code < 500, answer.text[:200]
+            assert {"RequestId", "Code", "Message"} <= set(answer.json())
+        assert client.post("/api/v2/services", json=image_service()).status_code == 200
+        started = time.perf_counter()
+        listed = client.get("/api/v2/services").json()
+        elapsed = time.perf_counter() - started
+    assert [s["ServiceName"] for s in listed["Services"]] == ["image_test"]
+    assert elapsed < 0.5  # nothing hostile was stored to slow every list down
+    serve.send_signal(signal.SIGINT)
+    assert serve.wait(timeout=15) == 130
+    assert "Traceback" not in serve.stderr.read()
+
+
+@pytest.mark.slow
 def test_serve_with_defaults_prints_the_documented_credentials() -> None:
     process = subprocess.Popen(
         [*DEPLOYKIT, "emulator", "serve", "--port", "0"],
@@ -111,6 +171,7 @@ def test_serve_with_defaults_prints_the_documented_credentials() -> None:
         (["--access-key-id", "LTAI5tOnlyHalf"], "go together"),
         (["--fail-rate", "0.6", "--drop-rate", "0.6"], "must not exceed 1"),
         (["--token", "x"], "--platform modelarts"),
+        (["--rollout-lag", "-1"], "--rollout-lag"),
     ],
 )
 def test_bad_options_are_exit_2_with_a_cause(
@@ -142,24 +203,8 @@ def test_serve_with_state_local_shares_services_with_the_embedded_emulator(
     with signed_client(embedded) as client:
         assert create(client, image_service(name="made_locally")).status_code == 200
     embedded.close()
-    process = subprocess.Popen(
-        [*DEPLOYKIT, "emulator", "serve", "--port", "0", "--state", "local"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "DEPLOYKIT_EMULATOR_STATE": str(state)},
-    )
-    try:
-        assert process.stdout is not None
-        url = first_line(process.stdout).split(" on ", 1)[1].split(" ", 1)[0]
-        defaults = Acs3Auth(DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_ACCESS_KEY_SECRET))
-        with httpx.Client(base_url=url, auth=defaults, timeout=10) as client:
-            listed = client.get("/api/v2/services").json()["Services"]
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=15)
-        if process.stdout:
-            process.stdout.close()
+    with served("--state", "local", env={"DEPLOYKIT_EMULATOR_STATE": str(state)}) as client:
+        listed = client.get("/api/v2/services").json()["Services"]
     assert [s["ServiceName"] for s in listed] == ["made_locally"]
 
 
@@ -176,25 +221,33 @@ def test_an_unusable_state_file_is_exit_2(
 def test_served_answers_take_the_added_latency_not_a_delayed_ack_more() -> None:
     # Without TCP_NODELAY each answer (headers, then body) waited ~40 ms for the client's
     # delayed ACK: 50 ms of --latency became ~95 ms, and concurrency benchmarks missed 1.3x.
-    process = subprocess.Popen(
-        [*DEPLOYKIT, "emulator", "serve", "--port", "0", "--latency", "0.05"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = first_line(process.stdout).split(" on ", 1)[1].split(" ", 1)[0]
-        defaults = Acs3Auth(DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_ACCESS_KEY_SECRET))
-        durations = []
-        with httpx.Client(base_url=url, auth=defaults, timeout=10) as client:
-            for i in range(7):
-                started = time.perf_counter()
-                client.post("/api/v2/services", json=image_service(name=f"svc_{i}"))
-                durations.append(time.perf_counter() - started)
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=15)
-        if process.stdout:
-            process.stdout.close()
+    durations = []
+    with served("--latency", "0.05") as client:
+        for i in range(7):
+            started = time.perf_counter()
+            client.post("/api/v2/services", json=image_service(name=f"svc_{i}"))
+            durations.append(time.perf_counter() - started)
     assert 0.05 <= sorted(durations)[3] < 0.085
+
+
+@pytest.mark.slow
+def test_serve_with_rollout_lag_and_its_own_service_endpoints() -> None:
+    with served("--rollout-lag", "30") as client:
+        service = "/api/v2/services/cn-shanghai/image_test"
+        spec = {**image_service(instance=1), "token": "t0ken"}
+        created = client.post("/api/v2/services", json=spec).json()
+        deadline = time.monotonic() + 10
+        while client.get(service).json()["Status"] != "Running":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        client.put(service, json={"metadata": {"cpu": 4}})
+        lagging = client.get(service).json()
+        invoked = httpx.post(created["InternetEndpoint"], content=b"ping",
+                             headers={"Authorization": "t0ken"}, timeout=10)
+        url = str(client.base_url).rstrip("/")
+    assert (lagging["Status"], lagging["CurrentVersion"], lagging["LatestVersion"]) == (
+        "Running", 1, 2,
+    )
+    # The endpoint is the server itself: the gateway answers on the same port.
+    assert created["InternetEndpoint"] == f"{url}/api/predict/image_test"
+    assert (invoked.status_code, invoked.json()["body"]) == (200, "ping")

@@ -139,9 +139,17 @@ def test_events_record_each_operation_and_its_end(client: httpx.Client, clock: F
     client.put("/api/v2/services/cn-shanghai/image_test/stop")
     clock.advance(60)
     body = client.get("/api/v2/services/cn-shanghai/image_test/events").json()
-    reasons = [e["Reason"] for e in body["Events"]]
-    assert reasons == ["Creating", "Stopping", "Stopped"]
-    assert body["TotalCount"] == 3
+    reasons = [(e["Resource"], e["Reason"]) for e in body["Events"]]
+    # The end of an operation is kept once the next one has begun.
+    assert reasons == [
+        ("Service", "Creating"),
+        ("Pod", "Started"),
+        ("Service", "Running"),
+        ("Service", "Stopping"),
+        ("Pod", "Killing"),
+        ("Service", "Stopped"),
+    ]
+    assert body["TotalCount"] == 6
     assert body["Events"][0]["Time"] == "2026-11-22 03:00:00"  # §3.3: "2006-01-02 15:04:05"
 
 

@@ -63,8 +63,10 @@ def request(
 def test_the_example_validates_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(EXAMPLE), "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert document["summary"] == {"files": 2, "errors": 0, "warnings": 0}
-    assert {Path(f["path"]).name for f in document["files"]} == {"Dockerfile", "run.sh"}
+    assert document["summary"] == {"files": 3, "errors": 0, "warnings": 0}
+    # the config.json `deploykit probe --config` reads also says the image is for ModelArts
+    assert {Path(f["path"]).name for f in document["files"]} == {
+        "Dockerfile", "run.sh", "config.json"}
 
 
 def test_health_api_answers_as_the_seeds_specify(server: tuple[str, int]) -> None:

@@ -28,6 +28,7 @@ def image(tmp_path: Path, platform: str | None = "modelarts", **edits: tuple[str
     """The example image in tmp_path, with ``file=(old, new)`` text replacements."""
     folder = tmp_path / "image"
     shutil.copytree(EXAMPLE, folder)
+    (folder / "config.json").unlink()  # the example's own; the platform file is chosen below
     for name, (old, new) in edits.items():
         path = folder / name.replace("_", ".")
         text = path.read_text()

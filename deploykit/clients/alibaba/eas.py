@@ -5,13 +5,20 @@ region (§0.1). Each call is signed by :class:`Acs3Auth`, retried by the shared
 :class:`RetryPolicy`, and its errors are deploykit's typed errors carrying the server's
 ``Code``, ``Message`` and ``RequestId``.
 
-Two calls are not blindly retried because a lost answer hides whether they took effect:
+Some calls are not blindly retried because a lost answer hides whether they took effect:
 
 * ``create``: after an unknown outcome the service is described by name before anything is
   sent again, so a service is never created twice; a name that was taken before our first
   request is a ``ConflictError``, never an update of someone else's service.
 * ``delete``, ``start``, ``stop``: after an unknown outcome, a service already gone, started
   or stopped (or on its way there) counts as done; resending would be refused as a conflict.
+* ``restart``: the instances ready before the request are noted first; after an unknown
+  outcome, a service that shows a rollout under way, or one of those instances gone or with
+  a higher RestartCount, counts as restarted. Otherwise it is sent again: a restart cannot be
+  told from its absence once it is over, and restarting twice loses nothing.
+* ``switch_version``: after an unknown outcome, a service whose CurrentVersion is the one
+  asked for counts as switched; otherwise it is sent again — switching to one version twice
+  rolls out the same configuration, as a repeated ``update`` does.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -39,6 +47,16 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 DELETING_STATES = frozenset({"Deleting", "Deleted"})
 STARTED_STATES = frozenset({"Starting", "Waiting", "Running"})
 STOPPED_STATES = frozenset({"Stopping", "Stopped"})
+# GUESS (§3.4 has no Restarting): statuses of a service whose restart is under way — a
+# rolling restart shows as an update, a failed service's instances start afresh.
+RESTARTING_STATES = frozenset({"Updating", "Starting", "Waiting"})
+# reference/eas.md §3.2: DescribeServiceEvent pages by PageNum, 100 events a page by default;
+# one events() call reads at most this many pages (the newest, when there are more).
+MAX_EVENT_PAGES = 10
+# SDK DescribeServiceLogRequest: PageSize "Default value: 500".
+LOG_LINES = 500
+# reference/eas.md §3.2: DescribeServiceEvent StartTime/EndTime, UTC.
+EVENT_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 def regional_host(region: str) -> str:
@@ -129,22 +147,8 @@ class EasClient:
 
     def list_services(self, *, name_filter: str | None = None) -> Iterator[dict[str, Any]]:
         """ListServices, every page (PageNumber from 1, reference/eas.md §3.2)."""
-        page = 1
-        seen = 0
-        while True:
-            params = {"PageNumber": str(page), "PageSize": str(LIST_PAGE_SIZE)}
-            if name_filter:
-                params["Filter"] = name_filter
-            body = self._call("ListServices", "GET", "/api/v2/services", params=params)
-            services = body.get("Services") or []
-            yield from services
-            seen += len(services)
-            total = body.get("TotalCount")
-            # Without a TotalCount, a short page is the last one.
-            last = seen >= int(total) if total is not None else len(services) < LIST_PAGE_SIZE
-            if not services or last:
-                return
-            page += 1
+        params = {"Filter": name_filter} if name_filter else {}
+        yield from self._pages("ListServices", "/api/v2/services", "Services", params)
 
     def start(self, name: str) -> dict[str, Any]:
         """StartService; after an unknown outcome, a service starting or running is started."""
@@ -165,13 +169,127 @@ class EasClient:
         body = json.dumps({"Instance": instances})
         return self._call("ScaleService", "PUT", self._path(name, "scale"), body=body)
 
-    def events(self, name: str) -> list[dict[str, Any]]:
-        """DescribeServiceEvent, first page (the server's default window is the last 7 days)."""
-        body = self._call(
-            "DescribeServiceEvent", "GET", self._path(name, "events"),
-            params={"PageNum": "1", "PageSize": str(LIST_PAGE_SIZE)},
+    def events(
+        self,
+        name: str,
+        *,
+        event_type: str | None = None,
+        instance: str | None = None,
+        start_time: datetime | None = None,
+        end_time: datetime | None = None,
+        page_size: int = LIST_PAGE_SIZE,
+    ) -> list[dict[str, Any]]:
+        """DescribeServiceEvent (``Time``, ``Type`` Normal|Warning, ``Reason``, ``Message``,
+        ``Resource`` Service|Pod; reference/eas.md §3.3), oldest first.
+
+        Every page up to ``MAX_EVENT_PAGES``; past that, the newest pages (the ones that
+        explain what is happening now). The server's default window is the last 7 days;
+        ``start_time``/``end_time`` narrow it (naive datetimes are local time).
+        """
+        params = {"PageSize": str(page_size)}
+        for key, value in (("EventType", event_type), ("InstanceName", instance),
+                           ("StartTime", _event_time(start_time)),
+                           ("EndTime", _event_time(end_time))):
+            if value:
+                params[key] = value
+
+        path = self._path(name, "events")
+        first = self._page_num("DescribeServiceEvent", path, params, 1)
+        pages = int(first.get("TotalPageNum") or 1)
+        events = list(first.get("Events") or []) if pages <= MAX_EVENT_PAGES else []
+        for number in range(max(2, pages - MAX_EVENT_PAGES + 1), pages + 1):
+            page = self._page_num("DescribeServiceEvent", path, params, number)
+            events.extend(page.get("Events") or [])
+        return events
+
+    def instances(self, name: str) -> list[dict[str, Any]]:
+        """ListServiceInstances, every page: the SDK ``Instance`` fields (``InstanceName``,
+        ``Status``, ``Reason``, ``ReadyProcesses``/``TotalProcesses``, ``RestartCount``,
+        ``LastState``, ``InnerIP``, ``HostIP``, ``StartTime``, ``IsLatest``, …)."""
+        return list(self._pages("ListServiceInstances", self._path(name, "instances"),
+                                "Instances"))
+
+    def logs(
+        self,
+        name: str,
+        instance: str,
+        *,
+        keyword: str | None = None,
+        limit: int = LOG_LINES,
+        previous: bool = False,
+    ) -> list[str]:
+        """DescribeServiceLog: the last ``limit`` lines of ``instance``'s log, oldest first;
+        ``previous`` reads the run before its last restart (where a crash left its traceback),
+        ``keyword`` keeps the lines containing it. Pages are taken to be in time order."""
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        params = {"InstanceName": instance, "PageSize": str(limit)}
+        if keyword:
+            params["Keyword"] = keyword
+        if previous:
+            params["Previous"] = "true"
+
+        path = self._path(name, "logs")
+        first = self._page_num("DescribeServiceLog", path, params, 1)
+        pages = int(first.get("TotalPageNum") or 1)
+        if pages == 1:
+            return list(first.get("Logs") or [])
+        # The last `limit` lines straddle at most the last two pages.
+        before = first if pages == 2 else self._page_num("DescribeServiceLog", path, params,
+                                                           pages - 1)
+        last = self._page_num("DescribeServiceLog", path, params, pages)
+        lines = [*(before.get("Logs") or []), *(last.get("Logs") or [])]
+        return lines[-limit:]
+
+    def versions(self, name: str) -> list[dict[str, Any]]:
+        """ListServiceVersions, every page: ``ImageId`` (the version number), ``BuildTime``,
+        ``ServiceConfig`` (a JSON string), ``ImageAvailable``, ``ServiceRunnable``,
+        ``Message`` (SDK ``ListServiceVersionsResponseBodyVersions``)."""
+        return list(self._pages("ListServiceVersions", self._path(name, "versions"),
+                                "Versions"))
+
+    def switch_version(self, name: str, version: int) -> dict[str, Any]:
+        """UpdateServiceVersion, ``PUT …/version`` with ``{"Version": N}`` (§3.2): serve
+        version N again (a rollback); LatestVersion stays the newest."""
+        body = json.dumps({"Version": version})
+
+        def switched() -> dict[str, Any] | None:
+            found = self.find(name)
+            if found is None or found.get("CurrentVersion") != version:
+                return None
+            return {"RequestId": str(found.get("RequestId") or ""),
+                    "Message": f"Service [{name}] serves version [{version}]"}
+
+        return self._once_only(
+            lambda: self._once("UpdateServiceVersion", "PUT", self._path(name, "version"),
+                               body=body),
+            settled=switched,
         )
-        return list(body.get("Events") or [])
+
+    def restart(self, name: str) -> dict[str, Any]:
+        """RestartService, ``PUT …/restart`` (§3.2); safe under a lost answer (above)."""
+        before = {
+            str(i.get("InstanceName")): int(i.get("RestartCount") or 0)
+            for i in self.instances(name)
+            if i.get("Status") == "Running"
+        }
+
+        def restarted() -> dict[str, Any] | None:
+            found = self.find(name)
+            if found is None:
+                return None
+            if found.get("Status") not in RESTARTING_STATES:
+                now = {str(i.get("InstanceName")): int(i.get("RestartCount") or 0)
+                       for i in self.instances(name)}
+                if all(now.get(n, -1) == count for n, count in before.items()):
+                    return None
+            return {"RequestId": str(found.get("RequestId") or ""),
+                    "Message": f"Service [{name}] in region [{self.region}] is restarting"}
+
+        return self._once_only(
+            lambda: self._once("RestartService", "PUT", self._path(name, "restart")),
+            settled=restarted,
+        )
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -179,6 +297,31 @@ class EasClient:
         # reference/eas.md §3.1: path segments are percent-encoded by the SDK.
         parts = [quote(self.region, safe=""), quote(name, safe=""), *tail]
         return "/api/v2/services/" + "/".join(parts)
+
+    def _pages(
+        self, action: str, path: str, key: str, params: Mapping[str, str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a list paged by PageNumber/PageSize with a TotalCount (§3.2)."""
+        page = 1
+        seen = 0
+        while True:
+            query = {**(params or {}), "PageNumber": str(page), "PageSize": str(LIST_PAGE_SIZE)}
+            body = self._call(action, "GET", path, params=query)
+            items = body.get(key) or []
+            yield from items
+            seen += len(items)
+            total = body.get("TotalCount")
+            # Without a TotalCount, a short page is the last one.
+            last = seen >= int(total) if total is not None else len(items) < LIST_PAGE_SIZE
+            if not items or last:
+                return
+            page += 1
+
+    def _page_num(
+        self, action: str, path: str, params: Mapping[str, str], number: int
+    ) -> dict[str, Any]:
+        """One page of a list paged by PageNum (§3.2: events and logs)."""
+        return self._call(action, "GET", path, params={**params, "PageNum": str(number)})
 
     def _once_only(self, send: Callable[[], T], *, settled: Callable[[], T | None]) -> T:
         """Send a request that must not be repeated blindly.
@@ -267,6 +410,12 @@ def service_name(spec: Mapping[str, Any]) -> str:
     if not isinstance(name, str) or not name:
         raise SpecError("the spec has no metadata.name", hint="set metadata.name in the spec")
     return name
+
+
+def _event_time(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.utc).strftime(EVENT_TIME_FORMAT)
 
 
 def _json_body(response: httpx.Response, action: str) -> dict[str, Any]:

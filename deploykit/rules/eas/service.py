@@ -12,6 +12,7 @@ import binascii
 import re
 from typing import Any
 
+from deploykit import facts
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.diagnostics.registry import rule
 from deploykit.models.eas import Autoscaler, EasService, Metadata, service_name
@@ -22,7 +23,7 @@ from deploykit.rules.shape import field_path, redact_userinfo, was_given
 # "unique within the same region"): aigc-apps/PAI-RAG docs/eas_deploy_deepseek.md
 # ("只能使用小写字母+数字+下划线组成") and the aiops skill (`^[a-z0-9_]+$`, 3-63 chars),
 # reference/eas.md §1.12. Hence a warning that states its source.
-NAME_PATTERN = re.compile(r"^[a-z0-9_]{3,63}$")
+NAME_PATTERN = re.compile(rf"^{facts.EAS_SERVICE_NAME}$")
 # Memory is an integer in MB: "4096 means 4 GB" (reference/eas.md §1.2). No model server
 # runs in under 128 MB, so a smaller number was almost surely meant as GB.
 MEMORY_FLOOR_MB = 128

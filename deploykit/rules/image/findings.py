@@ -8,7 +8,6 @@ seeds/003 (Chinese, 2019–2021: training and model-management images), seeds/00
 
 from __future__ import annotations
 
-from deploykit import facts
 from deploykit.diagnostics import Severity
 from deploykit.diagnostics.registry import rule
 
@@ -135,8 +134,7 @@ BAD_DIRECTIVE = rule(
 
 # reference/modelarts.md §2.1 (docker-modelarts 2024+): a synchronous request over 60 s fails.
 SYNC_REQUEST_SECONDS = 60.0
-HEALTH_PATH = facts.MODELARTS_HEALTH_PATH  # answering 200 {"health": "true"}
-HEALTH_BODY = {"health": "true"}
+HEALTH_BODY = {"health": "true"}  # at GET facts.MODELARTS_HEALTH_PATH
 
 NO_ANSWER = rule(
     "IMG020", Severity.ERROR, "image",
