@@ -14,7 +14,7 @@ from spec_kit import check, found
 from spec_kit import eas_service as service
 
 from deploykit.diagnostics import Severity
-from deploykit.rules.eas.service import registry_host
+from deploykit.rules.eas.images import registry_host
 
 
 def example(name: str) -> Any:
