@@ -13,7 +13,7 @@ the user will write.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from deploykit import pointer as jp
@@ -74,7 +74,7 @@ def looks_masked_or_unfilled(value: str) -> str | None:
 def with_placeholder_findings(data: Any, found: list[Diagnostic]) -> list[Diagnostic]:
     """``found`` plus one DK010 per masked or unfilled value in ``data``, without the
     findings about those values themselves (those at a key, such as an unknown key, stay)."""
-    if not isinstance(data, dict) or not _any_placeholder(data):
+    if not isinstance(data, dict) or not _any_placeholder(_deployed(data)):
         return found  # nearly every file: decided by the one cheap walk below
     placeholders = dict(_placeholders(data))
     kept = [d for d in found if d.anchor == "key" or d.pointer not in placeholders]
@@ -82,37 +82,29 @@ def with_placeholder_findings(data: Any, found: list[Diagnostic]) -> list[Diagno
     return kept
 
 
-def _any_placeholder(node: dict[str, Any]) -> bool:
-    """Whether some value in ``node`` may be a placeholder. It runs on every file (the
-    corpus benchmark, issue #2 "Speed"), so it builds no pointer, screens strings with
-    substring tests (cheaper than the expressions) and compares types with ``is``."""
-    for key, value in node.items():
-        if key in SKIPPED_KEYS:
-            continue
+def _any_placeholder(values: Iterable[Any]) -> bool:
+    """Whether some value in ``values`` (or inside them) may be a placeholder. It runs on
+    every file (the corpus benchmark, issue #2 "Speed"), so it builds no pointer, screens
+    strings with substring tests (cheaper than the expressions) and compares types with
+    ``is``."""
+    for value in values:
         kind = type(value)
         if kind is str:
             if _may_be_placeholder(value):
                 return True
         elif kind is dict:
-            if _any_placeholder(value):
+            if _any_placeholder(_deployed(value)):
                 return True
-        elif kind is list and _any_listed(value):
+        elif kind is list and _any_placeholder(value):
             return True
     return False
 
 
-def _any_listed(items: list[Any]) -> bool:
-    for item in items:
-        kind = type(item)
-        if kind is str:
-            if _may_be_placeholder(item):
-                return True
-        elif kind is dict:
-            if _any_placeholder(item):
-                return True
-        elif kind is list and _any_listed(item):
-            return True
-    return False
+def _deployed(node: dict[str, Any]) -> Iterable[Any]:
+    """The values of ``node`` but those under ``SKIPPED_KEYS``."""
+    if SKIPPED_KEYS.isdisjoint(node):
+        return node.values()
+    return [value for key, value in node.items() if key not in SKIPPED_KEYS]
 
 
 def _may_be_placeholder(value: str) -> bool:
