@@ -27,3 +27,7 @@ MODELARTS_IMAGE_PORT = 8080
 # answering {"health": "true"} with 200; the custom-engine spec says the path "must be
 # /health" (reference/modelarts.md §1.6, inference-modelarts-0128).
 MODELARTS_HEALTH_PATH = "/health"
+# reference/modelarts.md §1.1: a model package is a directory named `model` holding
+# config.json (and, for a custom engine, downloaded to /home/mind/model); the image's
+# Dockerfile sits beside that directory or in it.
+MODELARTS_MODEL_DIR = "model"

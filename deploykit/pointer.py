@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 _MISSING = object()
@@ -49,3 +50,25 @@ def resolve(document: Any, pointer: str, default: Any = None) -> Any:
         if node is _MISSING:
             return default
     return node
+
+
+def put(document: Any, pointer: str, value: Any) -> None:
+    """Set ``value`` at ``pointer`` in ``document``, creating what is missing on the way: an
+    array where the next token is an index, else an object; a short array is padded."""
+    tokens = split(pointer)
+    node = document
+    for token, following in itertools.pairwise(tokens):
+        empty: Any = [] if following.isdigit() else {}
+        if isinstance(node, list):
+            while len(node) <= int(token):
+                node.append(empty if len(node) == int(token) else {})
+            node = node[int(token)]
+        else:
+            node = node.setdefault(token, empty)
+    last = tokens[-1]
+    if isinstance(node, list):
+        while len(node) <= int(last):
+            node.append(None)
+        node[int(last)] = value
+    else:
+        node[last] = value

@@ -10,28 +10,21 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity, filter_rules, sort_key
 from deploykit.errors import SpecError
 from deploykit.loading import LoadedSpec, Target, discover, load_target
 
 # Platform → module whose check(data) validates a parsed spec of that platform.
 CHECKERS = {
-    "eas": "deploykit.rules.eas",
-    "modelarts": "deploykit.rules.modelarts",
+    "eas": "deploykit.rules.eas.document",
+    "modelarts": "deploykit.rules.modelarts.document",
 }
 # Custom images are files and directories, not JSON: check_image(path) → list[FileReport].
-IMAGE_CHECKER = "deploykit.rules.image"
-
-# "${VAR}", "$VAR", "<your-name>", "{{ name }}", "YOUR_ACCESS_KEY": an unfilled template value.
-_PLACEHOLDER = re.compile(
-    r"\$\{[^}]*\}|^\$[A-Z_][A-Z0-9_]*$|<[^<>\s][^<>]*>|\{\{[^}]*\}\}|\b(?:YOUR|your)[_-][A-Za-z_-]+"
-)
+IMAGE_CHECKER = "deploykit.rules.image.inspection"
 
 
 @dataclass(frozen=True)
@@ -40,10 +33,6 @@ class ValidateOptions:
     strict: bool = False  # every warning is reported as an error
     select: Sequence[str] = ()
     ignore: Sequence[str] = ()
-
-
-def looks_like_placeholder(value: Any) -> bool:
-    return isinstance(value, str) and _PLACEHOLDER.search(value) is not None
 
 
 def validate(loaded: LoadedSpec, options: ValidateOptions = ValidateOptions()) -> FileReport:
@@ -56,7 +45,7 @@ def validate(loaded: LoadedSpec, options: ValidateOptions = ValidateOptions()) -
         found.extend(check(loaded.data))
     if not found:  # most files of a corpus: nothing to locate, filter or sort
         return FileReport(loaded.path, loaded.platform, [])
-    located = [_locate(loaded, _soften_placeholder(loaded.data, d)) for d in found]
+    located = [_locate(loaded, d) for d in found]
     return FileReport(loaded.path, loaded.platform, _finish(located, options))
 
 
@@ -136,21 +125,6 @@ def _locate(loaded: LoadedSpec, diagnostic: Diagnostic) -> Diagnostic:
         return diagnostic
     position = loaded.source_map.locate(diagnostic.pointer, diagnostic.anchor)
     return diagnostic.located(*position) if position else diagnostic
-
-
-def _soften_placeholder(data: Any, diagnostic: Diagnostic) -> Diagnostic:
-    """A finding about an unfilled template value (``${VAR}``, ``<your-name>``) is a warning
-    that says so: published templates must not get errors (issue #2, "Real files")."""
-    if diagnostic.pointer is None:
-        return diagnostic
-    if not looks_like_placeholder(jp.resolve(data, diagnostic.pointer)):
-        return diagnostic
-    return dataclasses.replace(
-        diagnostic,
-        severity=Severity.WARNING if diagnostic.severity is Severity.ERROR else diagnostic.severity,
-        message=f"{diagnostic.message} (the value looks like an unfilled template placeholder)",
-        suggestion="replace the placeholder with the real value before deploying",
-    )
 
 
 def _unknown_platform(loaded: LoadedSpec) -> Diagnostic:

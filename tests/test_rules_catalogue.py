@@ -10,8 +10,8 @@ import os
 import re
 from pathlib import Path
 
+from deploykit.diagnostics.registry import DOCS_URL, all_rules
 from deploykit.render.rule_catalogue import CATALOGUE_PATH, catalogue
-from deploykit.rules.registry import DOCS_URL, all_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 

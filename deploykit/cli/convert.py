@@ -39,9 +39,12 @@ The converted JSON goes to stdout (or -o FILE); the loss report goes to stderr (
 --format json, one document on stdout holds both: the diagnostics, as `validate --format
 json` prints them, and the converted spec under "output").
 
-Every finding points at the field of INPUT it concerns. Warnings CNV001, CNV002, CNV007 and
-CNV009 are losses (a field dropped or a value changed); CNV004, CNV005, CNV008 warn about
-what you must change; info lines say which default was written (override it with an option).
+Every finding points at the field of INPUT it concerns. Warnings CNV001, CNV002 and CNV009
+are losses (a field dropped or a value changed); CNV004, CNV005, CNV008 warn about what you
+must change; info lines say which default was written (override it with an option).
+
+To EAS, the start command is --command or --script; without them it is the CMD/ENTRYPOINT
+of a Dockerfile beside INPUT (or beside its `model/` directory), and the report says so.
 
 Nothing is ever written when the exit code is 1, so no existing file is replaced by a
 conversion you cannot use.
@@ -51,7 +54,10 @@ Exit codes:
   0  converted and written (losses, if any, are in the report)
   1  an error-level conflict, or a loss with --fail-on-loss; nothing written.
      CNV003: a ModelArts image listens on 8080, which EAS reserves; make the
-     image listen elsewhere and pass --port N
+     image listen elsewhere and pass --port N.
+     CNV007: the target needs what neither INPUT nor an option gives (EAS:
+     --image, --command or --script).
+     CNV012: the output would fail `deploykit validate` (the error is quoted).
   2  INPUT unreadable, OUTPUT exists without --force, or a bad option
 
 -o writes the whole file or nothing (temporary file, fsync, rename).
@@ -116,8 +122,8 @@ def convert_command(
     from_ = _choice("--from", from_, SOURCES)
     fmt = _choice("--format", fmt, FORMATS)
 
-    from deploykit.conversion import Overrides, convert
-    from deploykit.loading import Target, load_target
+    from deploykit.conversion import Overrides, convert_target
+    from deploykit.loading import Target
 
     overrides = Overrides(
         name=name,
@@ -136,8 +142,9 @@ def convert_command(
         raise ConfigError(f"{output} exists; not overwritten", hint="pass --force to replace it")
     if source != "-" and Path(source).is_dir():
         raise ConfigError(f"{source} is a directory", hint="convert one file at a time")
-    loaded = load_target(Target(source, "spec"), platform=from_, stdin_name=stdin_filename)
-    result = convert(loaded, to, overrides)
+    loaded, result = convert_target(
+        Target(source, "spec"), to, overrides, platform=from_, stdin_name=stdin_filename
+    )
     raise SystemExit(
         int(_finish(result, _report(loaded.path, result), output, force, fail_on_loss, fmt))
     )

@@ -121,7 +121,7 @@ def rules_command(
     fmt: Annotated[str, typer.Option("--format", help="text | json", metavar="FORMAT")] = "text",
 ) -> None:
     """List every rule: id, severity, platform and a one-line summary."""
-    from deploykit.rules.registry import all_rules
+    from deploykit.diagnostics.registry import all_rules
 
     fmt = _choice("--format", fmt, RULES_FORMATS)
     rules = list(all_rules())

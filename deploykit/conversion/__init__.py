@@ -7,6 +7,6 @@ result.diagnostics   # CNV0xx findings, located in the source file
 
 from __future__ import annotations
 
-from deploykit.conversion.converter import ConversionResult, Overrides, convert
+from deploykit.conversion.converter import ConversionResult, Overrides, convert, convert_target
 
-__all__ = ["ConversionResult", "Overrides", "convert"]
+__all__ = ["ConversionResult", "Overrides", "convert", "convert_target"]

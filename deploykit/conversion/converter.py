@@ -2,36 +2,37 @@
 every field that could not travel reported as a Diagnostic on the source.
 
 The engine applies the field map (``fieldmap.FIELD_PAIRS``), resolves the port conflict,
-fills what the target needs from ``Overrides`` or a reported default, and finally reports
-every source field no step consumed (``fieldmap.NO_COUNTERPART`` says why, where it knows).
-Pure: no I/O, no printing.
+fills what the target needs from ``Overrides``, the image's start command or a reported
+default, and reports every source field no step consumed (``fieldmap.NO_COUNTERPART`` says
+why, where it knows). Last, the output is validated as ``deploykit validate`` would: a
+conversion whose output it would reject is blocked (an error; the CLI writes nothing), so
+convert never writes a spec validate rejects. ``convert`` is pure; ``convert_target`` reads
+the input and the Dockerfile beside it.
 """
 
 from __future__ import annotations
 
-import itertools
+import json
 import re
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from deploykit import facts
 from deploykit import pointer as jp
 from deploykit.conversion import losses
 from deploykit.conversion.fieldmap import FIELD_PAIRS, NO_COUNTERPART
+from deploykit.conversion.output import ordered
 from deploykit.conversion.record import ConversionRecord, unconsumed, wildcard
 from deploykit.diagnostics import Diagnostic, Severity, sort_key
 from deploykit.errors import ConversionError
-from deploykit.loading import LoadedSpec
+from deploykit.images.start import StartCommand, start_command_beside
+from deploykit.loading import LoadedSpec, Target, load_target
+from deploykit.loading.discovery import STDIN
+from deploykit.models.modelarts_engines import IMAGE
 
 TARGETS = ("eas", "modelarts")
 
-# seeds/004, reference/eas.md §0.2: "8080 and 9090 are reserved for the EAS engine".
-EAS_RESERVED_PORTS = facts.EAS_RESERVED_PORTS
-# reference/modelarts.md §2.1: "external service port of the image must be 8080" (≤2025 docs;
-# newer consoles default to 8080 and let config.json set `port`).
-MODELARTS_IMAGE_PORT = facts.MODELARTS_IMAGE_PORT
-# reference/modelarts.md §1.2: model_type for custom images.
-MODELARTS_IMAGE_TYPE = "Image"
 # reference/modelarts.md §1.2, §7: the TF provider's placeholder algorithm for Image models.
 DEFAULT_MODEL_ALGORITHM = "unknown_algorithm"
 # reference/modelarts.md §1.4: an Image model declares the paths its image serves; EAS forwards
@@ -99,10 +100,36 @@ class ConversionResult:
         return [d for d in self.diagnostics if losses.is_loss(d)]
 
 
-def convert(loaded: LoadedSpec, to: str, overrides: Overrides = Overrides()) -> ConversionResult:
-    """Convert ``loaded`` to platform ``to``. Raises :class:`ConversionError` only when nothing
-    can be produced (unknown platform, same platform, a document that is not an object, an
-    override that contradicts the target)."""
+def convert_target(
+    target: Target,
+    to: str,
+    overrides: Overrides = Overrides(),
+    *,
+    platform: str = "auto",
+    stdin_name: str | None = None,
+) -> tuple[LoadedSpec, ConversionResult]:
+    """Read ``target`` (a file, or ``-`` for stdin shown as ``stdin_name``) and convert it.
+    Converting a file to EAS without --command/--script, the start command is taken from a
+    Dockerfile beside it (the model package layout); stdin has no "beside"."""
+    loaded = load_target(target, platform=platform, stdin_name=stdin_name)
+    start = None
+    wants_start = to == "eas" and overrides.command is None and overrides.script is None
+    if wants_start and target.path != STDIN:
+        start = start_command_beside(Path(target.path))
+    return loaded, convert(loaded, to, overrides, start=start)
+
+
+def convert(
+    loaded: LoadedSpec,
+    to: str,
+    overrides: Overrides = Overrides(),
+    *,
+    start: StartCommand | None = None,
+) -> ConversionResult:
+    """Convert ``loaded`` to platform ``to``; ``start`` is the image's start command, used for
+    EAS when ``overrides`` give none. Raises :class:`ConversionError` only when nothing can be
+    produced (unknown platform, same platform, a document that is not an object, an override
+    that contradicts the target)."""
     if to not in TARGETS:
         raise ConversionError(
             f"unknown target platform {to!r}", hint="use --to eas or --to modelarts"
@@ -126,6 +153,7 @@ def convert(loaded: LoadedSpec, to: str, overrides: Overrides = Overrides()) -> 
     target: dict[str, Any] = {}
     if to == "eas":
         _to_eas(loaded.data, overrides, record, target)
+        _start_command(overrides, start, record, target)
     else:
         _to_modelarts(loaded.data, overrides, record, target)
     explained = NO_COUNTERPART[to]
@@ -135,8 +163,11 @@ def convert(loaded: LoadedSpec, to: str, overrides: Overrides = Overrides()) -> 
             record.no_counterpart(pointer)
         else:
             record.no_counterpart(pointer, counterpart.why, counterpart.suggestion)
+    output = ordered(target)
+    if not any(d.severity is Severity.ERROR for d in record.diagnostics):
+        _refuse_what_validate_rejects(output, to, record)
     located = [_locate(loaded, d) for d in record.diagnostics]
-    return ConversionResult(_ordered(target, _ORDER), sorted(located, key=sort_key), source, to)
+    return ConversionResult(output, sorted(located, key=sort_key), source, to)
 
 
 def _to_eas(
@@ -144,7 +175,7 @@ def _to_eas(
 ) -> None:
     record.port = _eas_port(data, overrides, record)
     _apply_pairs(data, record, target, to_eas=True)
-    if data.get("model_type") == MODELARTS_IMAGE_TYPE:
+    if data.get("model_type") == IMAGE:
         record.consume("/model_type")  # EAS custom-image services are what Image models are
     if str(data.get("protocol", "http")).lower() == "http":
         record.consume("/protocol")
@@ -157,7 +188,7 @@ def _to_eas(
         )
         record.consume("/protocol")
     if record.port is not None:
-        _put(target, "/containers/0/port", record.port)
+        jp.put(target, "/containers/0/port", record.port)
     container_fields = {
         "/containers/0/image": overrides.image,
         "/containers/0/command": overrides.command,
@@ -165,28 +196,74 @@ def _to_eas(
     }
     for pointer, value in container_fields.items():
         if value is not None:
-            _put(target, pointer, value)
+            jp.put(target, pointer, value)
     if overrides.env:
-        _put(target, "/containers/0/env", [{"name": k, "value": v} for k, v in overrides.env])
+        jp.put(target, "/containers/0/env", [{"name": k, "value": v} for k, v in overrides.env])
     _check_image(jp.resolve(target, "/containers/0/image"), "/swr_location", record, "eas")
-    if (
-        jp.resolve(target, "/containers/0/command") is None
-        and jp.resolve(target, "/containers/0/script") is None
-    ):
+    jp.put(target, "/metadata/name", overrides.name or _default_name(data, record))
+    jp.put(target, "/metadata/instance", overrides.instance or _default_instance(record))
+    if overrides.cpu is not None:
+        jp.put(target, "/metadata/cpu", overrides.cpu)
+    if overrides.memory is not None:
+        jp.put(target, "/metadata/memory", overrides.memory)
+
+
+def _start_command(
+    overrides: Overrides, start: StartCommand | None, record: ConversionRecord, target: Any
+) -> None:
+    """EAS needs the start command ModelArts took from the image (seeds/004: `command` or
+    `script`): the one the user gave, else the CMD/ENTRYPOINT of the Dockerfile beside the
+    input, else nothing can be written."""
+    if overrides.command is not None or overrides.script is not None:
+        return  # put by `_to_eas`
+    if start is None or not start.argv:
+        where = f"; {start.dockerfile} sets no CMD or ENTRYPOINT" if start is not None else ""
         record.add(
             losses.NEEDED_BUT_MISSING(
                 "",
-                "EAS needs containers[0].command or containers[0].script; config.json has no start "
-                "command (ModelArts ran the image's CMD), so the output has neither",
-                suggestion="pass --command 'python app.py' or --script 'cd /app && python app.py'",
+                "EAS needs containers[0].command or containers[0].script; config.json has no "
+                f"start command (ModelArts runs the image's own){where}",
+                suggestion="pass --command 'python app.py' or --script 'sh /home/run.sh'",
             )
         )
-    _put(target, "/metadata/name", overrides.name or _default_name(data, record))
-    _put(target, "/metadata/instance", overrides.instance or _default_instance(record))
-    if overrides.cpu is not None:
-        _put(target, "/metadata/cpu", overrides.cpu)
-    if overrides.memory is not None:
-        _put(target, "/metadata/memory", overrides.memory)
+        return
+    # A shell-form CMD, or words a shell must quote, go to `script` (run by a shell);
+    # anything else is one plain command.
+    line = start.as_shell_line()
+    key = "script" if start.script is not None or line != " ".join(start.argv) else "command"
+    jp.put(target, f"/containers/0/{key}", line)
+    at = f"{start.dockerfile}:{start.line}" if start.line else str(start.dockerfile)
+    record.add(
+        losses.START_FROM_DOCKERFILE(
+            "",
+            f"containers[0].{key} was taken from the start command of {at}, which runs "
+            f"`{start.argv[0]}`: ModelArts runs the image's own start command, EAS needs it "
+            "in the spec",
+            suggestion="check it, or pass --command or --script to state another",
+        )
+    )
+
+
+def _refuse_what_validate_rejects(
+    output: dict[str, Any], to: str, record: ConversionRecord
+) -> None:
+    """Every error ``deploykit validate`` would report on ``output`` blocks the conversion:
+    a converted spec is never one validate rejects."""
+    from deploykit.loading import load_text
+    from deploykit.validation import validate
+
+    name = f"converted.{to}.json"
+    report = validate(load_text(json.dumps(output, indent=2), name, platform=to))
+    for diagnostic in report.diagnostics:
+        if diagnostic.severity is Severity.ERROR:
+            record.add(
+                losses.OUTPUT_REJECTED(
+                    "",
+                    f"the converted spec would fail `deploykit validate` ({diagnostic.rule}): "
+                    f"{diagnostic.message}",
+                    suggestion=diagnostic.suggestion,
+                )
+            )
 
 
 def _to_modelarts(
@@ -199,7 +276,7 @@ def _to_modelarts(
         record.not_expressible(
             "/containers/0/port", "containers[0].port is not a port number; dropped"
         )
-    _put(target, "/model_algorithm", overrides.model_algorithm or DEFAULT_MODEL_ALGORITHM)
+    jp.put(target, "/model_algorithm", overrides.model_algorithm or DEFAULT_MODEL_ALGORITHM)
     if overrides.model_algorithm is None:
         record.add(
             losses.DEFAULT_CHOSEN(
@@ -208,14 +285,14 @@ def _to_modelarts(
                 suggestion="pass --model-algorithm, e.g. image_classification or predict_analysis",
             )
         )
-    _put(target, "/model_type", MODELARTS_IMAGE_TYPE)
+    jp.put(target, "/model_type", IMAGE)
     _apply_pairs(data, record, target, to_eas=False)
     if overrides.image is not None:
-        _put(target, "/swr_location", overrides.image)  # after the pairs: the option wins
+        jp.put(target, "/swr_location", overrides.image)  # after the pairs: the option wins
     _check_image(target.get("swr_location"), "/containers/0/image", record, "modelarts")
     port = overrides.port if overrides.port is not None else record.port
     if port is not None:
-        _put(target, "/port", port)
+        jp.put(target, "/port", port)
     _state_modelarts_expectations(port, target, record)
     if "dependencies" in target:
         record.add(
@@ -226,7 +303,7 @@ def _to_modelarts(
                 suggestion="install them in the image (RUN pip install ... in the Dockerfile)",
             )
         )
-    _put(target, "/apis", [DEFAULT_API])
+    jp.put(target, "/apis", [DEFAULT_API])
     record.add(
         losses.DEFAULT_CHOSEN(
             "",
@@ -247,7 +324,7 @@ def _apply_pairs(
         record.consume(source)
         converted = (pair.to_eas if to_eas else pair.to_modelarts)(value, source, record)
         if converted is not None:
-            _put(target, destination, converted)
+            jp.put(target, destination, converted)
 
 
 def _eas_port(data: dict[str, Any], overrides: Overrides, record: ConversionRecord) -> int | None:
@@ -259,13 +336,13 @@ def _eas_port(data: dict[str, Any], overrides: Overrides, record: ConversionReco
             losses.PORT_OVERRIDDEN(
                 at,
                 f"containers[0].port is {overrides.port} (--port): the image must listen on "
-                f"{overrides.port}, not on ModelArts' {MODELARTS_IMAGE_PORT}",
+                f"{overrides.port}, not on ModelArts' {facts.MODELARTS_IMAGE_PORT}",
                 suggestion=f"make the server bind 0.0.0.0:{overrides.port} and rebuild the image",
             )
         )
         return overrides.port
-    port = data.get("port", MODELARTS_IMAGE_PORT)
-    if _is_port(port) and port not in EAS_RESERVED_PORTS:
+    port = data.get("port", facts.MODELARTS_IMAGE_PORT)
+    if _is_port(port) and port not in facts.EAS_RESERVED_PORTS:
         return int(port)
     if not _is_port(port):
         record.not_expressible(at, "port is not a port number; dropped")
@@ -286,11 +363,11 @@ def _state_modelarts_expectations(
     port: int | None, target: dict[str, Any], record: ConversionRecord
 ) -> None:
     at = "/containers/0/port" if record.port is not None else ""
-    if port != MODELARTS_IMAGE_PORT:
+    if port != facts.MODELARTS_IMAGE_PORT:
         record.add(
             losses.MODELARTS_EXPECTATIONS(
                 at,
-                f"ModelArts custom images listen on {MODELARTS_IMAGE_PORT} "
+                f"ModelArts custom images listen on {facts.MODELARTS_IMAGE_PORT} "
                 "(older regions require it); "
                 + (
                     f"config.json declares port {port}, which newer ModelArts accepts"
@@ -370,7 +447,7 @@ def _check_overrides(overrides: Overrides, to: str) -> None:
             raise ConversionError(
                 f"{option} does not apply when converting to {to}", hint=f"drop {option}"
             )
-    if to == "eas" and overrides.port in EAS_RESERVED_PORTS:
+    if to == "eas" and overrides.port in facts.EAS_RESERVED_PORTS:
         raise ConversionError(
             f"--port {overrides.port} is reserved by the EAS engine (8080 and 9090)",
             hint="make the image listen on another port, e.g. 8000, and pass --port 8000",
@@ -387,67 +464,11 @@ def _is_port(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
 
 
-def _put(document: dict[str, Any], pointer: str, value: Any) -> None:
-    """Set ``value`` at ``pointer``, creating objects (and lists for index tokens) on the way."""
-    tokens = jp.split(pointer)
-    node: Any = document
-    for token, following in itertools.pairwise(tokens):
-        empty: Any = [] if following.isdigit() else {}
-        if isinstance(node, list):
-            while len(node) <= int(token):
-                node.append(empty if len(node) == int(token) else {})
-            node = node[int(token)]
-        else:
-            node = node.setdefault(token, empty)
-    last = tokens[-1]
-    if isinstance(node, list):
-        while len(node) <= int(last):
-            node.append(None)
-        node[int(last)] = value
-    else:
-        node[last] = value
-
-
 def _locate(loaded: LoadedSpec, diagnostic: Diagnostic) -> Diagnostic:
     if diagnostic.pointer is None:
         return diagnostic
     position = loaded.source_map.locate(diagnostic.pointer, diagnostic.anchor)
     return diagnostic.located(*position) if position else diagnostic
-
-
-# Key order of the output, as users write these files (metadata first in EAS, like seeds/004).
-_ORDER: dict[str, Any] = {
-    "metadata": {"name": None, "instance": None, "cpu": None, "memory": None},
-    "containers": {
-        "image": None,
-        "command": None,
-        "script": None,
-        "port": None,
-        "env": None,
-        "prepare": None,
-        "health_check": None,
-        "readiness_check": None,
-        "startup_check": None,
-    },
-    "model_algorithm": None,
-    "model_type": None,
-    "swr_location": None,
-    "port": None,
-    "apis": None,
-    "dependencies": None,
-    "health": None,
-    "readiness_health": None,
-    "startup_health": None,
-}
-
-
-def _ordered(value: Any, order: Any) -> Any:
-    if isinstance(value, list):
-        return [_ordered(item, order) for item in value]
-    if not isinstance(value, dict) or not isinstance(order, dict):
-        return value
-    keys = [k for k in order if k in value] + [k for k in value if k not in order]
-    return {k: _ordered(value[k], order.get(k)) for k in keys}
 
 
 def _other(platform: str) -> str:

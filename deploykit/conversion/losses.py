@@ -14,7 +14,7 @@ losses.
 from __future__ import annotations
 
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.registry import rule
+from deploykit.diagnostics.registry import rule
 
 NO_COUNTERPART = rule(
     "CNV001",
@@ -58,11 +58,12 @@ DEFAULT_CHOSEN = rule(
     "the target needs a field the source lacks; a default was written (override it with an option)",
     source="reference/eas.md §1.2; reference/modelarts.md §1.2, §7",
 )
+# An error since convert never writes a spec `deploykit validate` rejects (EAS104, EAS114).
 NEEDED_BUT_MISSING = rule(
     "CNV007",
-    Severity.WARNING,
+    Severity.ERROR,
     "convert",
-    "the target needs a field the source lacks and no option gave it; the output lacks it",
+    "the target needs a field the source lacks and no option gave it; nothing is written",
     source="reference/eas.md §1.5; seeds/004",
 )
 IMAGE_REGISTRY = rule(
@@ -87,10 +88,24 @@ PROBE_DEFAULTS_DIFFER = rule(
     source="reference/modelarts.md §1.6; reference/eas.md §1.11; seeds/004",
 )
 
-# A field dropped or a value changed: what `--fail-on-loss` fails on.
-LOSS_RULES = frozenset(
-    {NO_COUNTERPART.id, NOT_EXPRESSIBLE.id, NEEDED_BUT_MISSING.id, IMAGE_MODEL_DEPENDENCIES.id}
+START_FROM_DOCKERFILE = rule(
+    "CNV011",
+    Severity.INFO,
+    "convert",
+    "the EAS start command was taken from the Dockerfile beside config.json",
+    source="seeds/000-002 (the image's CMD is its start command); seeds/004 (EAS needs "
+    "command or script); reference/modelarts.md §1.1 (model package layout)",
 )
+OUTPUT_REJECTED = rule(
+    "CNV012",
+    Severity.ERROR,
+    "convert",
+    "the converted spec would fail `deploykit validate`; nothing is written",
+    source="deploykit: convert never writes a spec validate rejects",
+)
+
+# A field dropped or a value changed: what `--fail-on-loss` fails on.
+LOSS_RULES = frozenset({NO_COUNTERPART.id, NOT_EXPRESSIBLE.id, IMAGE_MODEL_DEPENDENCIES.id})
 
 
 def is_loss(diagnostic: Diagnostic) -> bool:

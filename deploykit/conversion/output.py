@@ -1,4 +1,5 @@
-"""Writing a converted spec: the whole file or nothing, and never over a file by surprise.
+"""Writing a converted spec: keys in the order users write them, the whole file or nothing,
+and never over a file by surprise.
 
 The text goes to a temporary file in the target's directory (same file system, so the final
 ``os.replace`` is atomic), is fsynced, and only then takes the target's name: a crash, a full
@@ -14,8 +15,15 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from deploykit.errors import ConfigError
+
+
+def ordered(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with its keys in the order users write these files (``ORDER``)."""
+    result: dict[str, Any] = _ordered(document, ORDER)
+    return result
 
 
 def write_whole(path: str | os.PathLike[str], text: str, *, force: bool = False) -> None:
@@ -85,3 +93,38 @@ def _sync_directory(directory: Path) -> None:
             os.fsync(handle)
         finally:
             os.close(handle)
+
+
+# Key order of the output, as users write these files (metadata first in EAS, like seeds/004).
+ORDER: dict[str, Any] = {
+    "metadata": {"name": None, "instance": None, "cpu": None, "memory": None},
+    "containers": {
+        "image": None,
+        "command": None,
+        "script": None,
+        "port": None,
+        "env": None,
+        "prepare": None,
+        "health_check": None,
+        "readiness_check": None,
+        "startup_check": None,
+    },
+    "model_algorithm": None,
+    "model_type": None,
+    "swr_location": None,
+    "port": None,
+    "apis": None,
+    "dependencies": None,
+    "health": None,
+    "readiness_health": None,
+    "startup_health": None,
+}
+
+
+def _ordered(value: Any, order: Any) -> Any:
+    if isinstance(value, list):
+        return [_ordered(item, order) for item in value]
+    if not isinstance(value, dict) or not isinstance(order, dict):
+        return value
+    keys = [k for k in order if k in value] + [k for k in value if k not in order]
+    return {k: _ordered(value[k], order.get(k)) for k in keys}

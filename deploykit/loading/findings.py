@@ -6,7 +6,7 @@ Declared here, with the code that detects them; ``deploykit rules`` lists them w
 from __future__ import annotations
 
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.registry import rule
+from deploykit.diagnostics.registry import rule
 
 UNREADABLE = rule(
     "DK001",

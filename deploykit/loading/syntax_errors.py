@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from deploykit.errors import SpecError
 from deploykit.loading.source_map import position_of
@@ -78,93 +80,153 @@ def template_at(text: str, offset: int) -> str | None:
     return match.group() if match else None
 
 
-def _classify_json(text: str, message: str, pos: int) -> tuple[str, str, int]:
-    """(cause, hint, offset to report) for one ``json`` error."""
-    char = text[pos : pos + 1]
-    before = _previous_nonspace(text, pos)
-    for start in (pos, before):
-        template = template_at(text, start) if start >= 0 else None
+@dataclass(frozen=True)
+class _Error:
+    """Where the JSON parser stopped, and what is around it."""
+
+    text: str
+    message: str
+    pos: int
+
+    @property
+    def char(self) -> str:
+        return self.text[self.pos : self.pos + 1]
+
+    @property
+    def before(self) -> int:
+        return _previous_nonspace(self.text, self.pos)
+
+    def word(self) -> str | None:
+        match = _WORD.match(self.text, self.pos)
+        return match.group() if match else None
+
+
+# (cause, hint, offset to report), or None when the clue does not fit.
+Finding = tuple[str, str, int]
+
+
+def _template(at: _Error) -> Finding | None:
+    for start in (at.pos, at.before):
+        template = template_at(at.text, start) if start >= 0 else None
         if template:
             return (
                 f"`{template}` is not a JSON value: it looks like an unfilled template value",
                 _FILL_TEMPLATE,
                 start,
             )
-    if _next_nonspace(text, 0) == pos and _looks_like_yaml(text):
+    return None
+
+
+def _yaml(at: _Error) -> Finding | None:
+    if _next_nonspace(at.text, 0) != at.pos or not _looks_like_yaml(at.text):
+        return None
+    return (
+        "the file is not JSON: it looks like YAML",
+        "rename it to .yaml (deploykit reads both), or convert it to JSON",
+        at.pos,
+    )
+
+
+def _lookalike(at: _Error) -> Finding | None:
+    replacement = _LOOKALIKES.get(at.char) if at.char else None
+    if replacement is None:
+        return None
+    return (
+        f"U+{ord(at.char):04X} `{at.char}` is not JSON syntax (copied from a web page or a "
+        "CJK document?)",
+        f"replace it with `{replacement}`"
+        if replacement.strip()
+        else "delete it or type a plain space",
+        at.pos,
+    )
+
+
+def _trailing_comma(at: _Error) -> Finding | None:
+    text, before = at.text, at.before
+    if at.char in ("}", "]") and before >= 0 and text[before] == ",":
+        return (f"trailing comma before `{at.char}`", _NO_TRAILING_COMMA, before)
+    after = _next_nonspace(text, at.pos + 1)
+    if at.char == "," and after < len(text) and text[after] in "}]":
+        return (f"trailing comma before `{text[after]}`", _NO_TRAILING_COMMA, at.pos)
+    return None
+
+
+def _bare_word(at: _Error) -> Finding | None:
+    word = at.word()
+    if word is None:
+        return None
+    if word in _PYTHON_LITERALS:
         return (
-            "the file is not JSON: it looks like YAML",
-            "rename it to .yaml (deploykit reads both), or convert it to JSON",
-            pos,
+            f"`{word}` is Python, not JSON",
+            f"write `{_PYTHON_LITERALS[word]}` instead",
+            at.pos,
         )
-    if char in _LOOKALIKES:
-        replacement = _LOOKALIKES[char]
-        return (
-            f"U+{ord(char):04X} `{char}` is not JSON syntax (copied from a web page or a "
-            f"CJK document?)",
-            f"replace it with `{replacement}`"
-            if replacement.strip()
-            else "delete it or type a plain space",
-            pos,
-        )
-    if text.startswith(("//", "/*"), pos) or char == "#":
-        return (
-            "JSON does not allow comments",
-            "delete the comment (YAML specs may use `#` comments)",
-            pos,
-        )
-    if char in ("}", "]") and before >= 0 and text[before] == ",":
-        return (f"trailing comma before `{char}`", "remove the comma after the last item", before)
-    after = _next_nonspace(text, pos + 1)
-    if char == "," and after < len(text) and text[after] in "}]":
-        return (
-            f"trailing comma before `{text[after]}`",
-            "remove the comma after the last item",
-            pos,
-        )
-    if not text[pos:].strip():
-        return (
-            "the file ends before the JSON is complete",
-            "close every `{` and `[`: a closing bracket is missing",
-            pos,
-        )
-    if message.startswith("Extra data"):
-        return (
-            "more content after the end of the JSON value",
-            "a spec file holds exactly one JSON object: remove the extra text or bracket",
-            pos,
-        )
-    if char == "'":
-        return ("single quotes are not JSON", 'use double quotes: "key": "value"', pos)
-    word = _WORD.match(text, pos)
-    if word and word.group() in _PYTHON_LITERALS:
-        literal = word.group()
-        return (
-            f"`{literal}` is Python, not JSON",
-            f"write `{_PYTHON_LITERALS[literal]}` instead",
-            pos,
-        )
-    if word and message.startswith("Expecting property name"):
-        return ("object key is not quoted", 'put the key in double quotes: "key": value', pos)
-    if word:
-        return ("unquoted text", 'put strings in double quotes: "text"', pos)
-    if message.startswith("Unterminated string"):
-        return ("string is never closed", 'add the closing `"`', pos)
-    if message.startswith("Invalid control character"):
-        return (
-            "raw tab or line break inside a string",
-            "write it as \\t or \\n inside the string",
-            pos,
-        )
-    if message.startswith("Invalid \\"):
-        return (
-            "invalid escape in a string",
-            "write a backslash as \\\\ (or use / in paths)",
-            pos,
-        )
-    if message.startswith("Expecting ',' delimiter"):
-        return ("missing comma", "add a `,` between the two items", pos)
-    if message.startswith("Expecting ':' delimiter"):
-        return ("missing `:` after the key", 'write "key": value', pos)
+    if at.message.startswith("Expecting property name"):
+        return ("object key is not quoted", 'put the key in double quotes: "key": value', at.pos)
+    return ("unquoted text", 'put strings in double quotes: "text"', at.pos)
+
+
+def _said(
+    cause: str, hint: str, applies: Callable[[_Error], bool]
+) -> Callable[[_Error], Finding | None]:
+    """A clue that is one test of the error: (cause, hint) at the parser's position."""
+    return lambda at: (cause, hint, at.pos) if applies(at) else None
+
+
+def _message(prefix: str, cause: str, hint: str) -> Callable[[_Error], Finding | None]:
+    """A clue that is the parser's own message, said in users' words."""
+    return _said(cause, hint, lambda at: at.message.startswith(prefix))
+
+
+_NO_TRAILING_COMMA = "remove the comma after the last item"
+# What a JSON error most likely means, in order: the first clue that fits explains it. The
+# likely causes (a template, YAML, a CJK character, a comment) come before what the parser
+# literally saw there; its own message is the last resort.
+_CLUES: tuple[Callable[[_Error], Finding | None], ...] = (
+    _template,
+    _yaml,
+    _lookalike,
+    _said(
+        "JSON does not allow comments",
+        "delete the comment (YAML specs may use `#` comments)",
+        lambda at: at.text.startswith(("//", "/*"), at.pos) or at.char == "#",
+    ),
+    _trailing_comma,
+    _said(
+        "the file ends before the JSON is complete",
+        "close every `{` and `[`: a closing bracket is missing",
+        lambda at: not at.text[at.pos :].strip(),
+    ),
+    _message(
+        "Extra data",
+        "more content after the end of the JSON value",
+        "a spec file holds exactly one JSON object: remove the extra text or bracket",
+    ),
+    _said(
+        "single quotes are not JSON", 'use double quotes: "key": "value"', lambda at: at.char == "'"
+    ),
+    _bare_word,
+    _message("Unterminated string", "string is never closed", 'add the closing `"`'),
+    _message(
+        "Invalid control character",
+        "raw tab or line break inside a string",
+        "write it as \\t or \\n inside the string",
+    ),
+    _message(
+        "Invalid \\", "invalid escape in a string", "write a backslash as \\\\ (or use / in paths)"
+    ),
+    _message("Expecting ',' delimiter", "missing comma", "add a `,` between the two items"),
+    _message("Expecting ':' delimiter", "missing `:` after the key", 'write "key": value'),
+)
+
+
+def _classify_json(text: str, message: str, pos: int) -> Finding:
+    """(cause, hint, offset to report) for one ``json`` error."""
+    at = _Error(text, message, pos)
+    for clue in _CLUES:
+        found = clue(at)
+        if found is not None:
+            return found
     return (message[:1].lower() + message[1:], "fix the JSON syntax at this position", pos)
 
 

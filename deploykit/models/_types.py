@@ -7,17 +7,20 @@ boolean written as ``"true"`` is reported, never coerced (issue #2). Secrets are
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
     StrictBool,
     StrictFloat,
     StrictInt,
+    StrictStr,
 )
+from pydantic_core import PydanticCustomError
 
 if TYPE_CHECKING:
     from pydantic import GetJsonSchemaHandler
@@ -68,3 +71,30 @@ Scalar = str | StrictInt | StrictFloat | StrictBool
 
 # An integer, or a string such as "20%" (rolling_strategy.max_surge, instances[].capacity).
 IntOrPercent = StrictInt | str
+
+
+def required_schema(schema: dict[str, Any]) -> None:
+    """The JSON Schema of a required key's value: its own type, without null or a default."""
+    schema.pop("default", None)
+    branches = [branch for branch in schema.pop("anyOf", []) if branch != {"type": "null"}]
+    if len(branches) == 1:
+        schema.update(branches[0])
+
+
+def _not_null(error_type: str, message: str) -> BeforeValidator:
+    def check(value: Any) -> Any:
+        if value is None:
+            raise PydanticCustomError(error_type, message)
+        return value
+
+    return BeforeValidator(check)
+
+
+# A key the platform requires. The model lets it be absent, so one missing key does not hide
+# the findings about the rest of the file (a rule reports it where it belongs); null is the
+# wrong type, as pydantic says for any value of that type; the JSON Schema states the type
+# alone, and the owner lists the key as `required`.
+NOT_NULL_STRING = _not_null("string_type", "Input should be a valid string")
+NOT_NULL_LIST = _not_null("list_type", "Input should be a valid list")
+REQUIRED_IN_SCHEMA = Field(json_schema_extra=required_schema)
+RequiredStr = Annotated[StrictStr | None, NOT_NULL_STRING, REQUIRED_IN_SCHEMA]

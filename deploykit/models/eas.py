@@ -9,6 +9,7 @@ export carries them as ``required``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
@@ -287,8 +288,14 @@ class EasService(SpecModel):
     source: str | dict[str, Any] | None = None
     eas: EasTopLevel | None = None
 
-    def service_name(self) -> str | None:
-        """`metadata.name`, else the legacy top-level `name` (old PAI SDK reads both, §1.10)."""
-        if self.metadata is not None and self.metadata.name:
-            return self.metadata.name
-        return self.name
+
+def service_name(spec: Mapping[str, Any]) -> str | None:
+    """The service's name: ``metadata.name``, else the legacy top-level ``name`` (the old PAI
+    SDK reads ``data.get("name") or metadata.get("name")``, reference/eas.md §1.10; a given
+    ``metadata.name`` wins). None when there is none, or it is not a non-empty string.
+
+    The one place the name is read from a spec: validation, the client and the emulator."""
+    metadata = spec.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, Mapping) else None
+    name = name or spec.get("name")
+    return name if isinstance(name, str) and name else None

@@ -1,8 +1,8 @@
 """The EAS service JSON's `containers[]` and `storage[]` (reference/eas.md §1.5, §1.7, §1.11).
 
 Shape only: which keys exist and their JSON types. What the values mean (reserved ports,
-command vs script, probe settings, mount paths) is checked by ``deploykit.rules.eas_containers``
-and ``deploykit.rules.eas_service``.
+command vs script, probe settings, mount paths) is checked by ``deploykit.rules.eas.containers``
+and ``deploykit.rules.eas.service``.
 """
 
 from __future__ import annotations

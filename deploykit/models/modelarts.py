@@ -10,6 +10,10 @@ JSON Schema so editors can show it.
 Unknown keys are forbidden here so the shape check can name them, but they are reported as
 warnings (rule MA001): the official examples themselves carry misspelled keys such as
 `procotol` (reference §1.10) and the platform evidently tolerates them.
+
+Every field is optional in the model, as in the EAS model: a required key that is absent is
+reported by a rule where it belongs (``REQUIRED``), so one missing key does not hide the
+findings about the rest of the file; the JSON Schema export states them as ``required``.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from pydantic.json_schema import WithJsonSchema
+
+from deploykit.models._types import NOT_NULL_LIST, REQUIRED_IN_SCHEMA, RequiredStr
+from deploykit.models.modelarts_engines import IMAGE
 
 # reference §1.2 (OTC-CFG, HW-CFG, CN21-CFG): starts with a letter, at most 36 characters,
 # no Chinese characters and none of & ! ' " < > =.
@@ -90,7 +97,9 @@ class Api(_Shape):
 class Package(_Shape):
     """One pip package (reference §1.5, OTC-CFG Table 7)."""
 
-    package_name: StrictStr = Field(description="no Chinese characters, none of &!'\"<>=")
+    model_config = ConfigDict(json_schema_extra={"required": ["package_name"]})
+
+    package_name: RequiredStr = Field(None, description="no Chinese characters, none of &!'\"<>=")
     package_version: StrictStr | None = Field(
         None, description="omit when there is no version requirement"
     )
@@ -102,8 +111,12 @@ class Package(_Shape):
 class Dependency(_Shape):
     """A group of packages installed in order (reference §1.5, OTC-CFG Table 6)."""
 
-    installer: StrictStr = Field(description="pip (the only installer documented since 2021)")
-    packages: list[Package]
+    model_config = ConfigDict(json_schema_extra={"required": ["installer", "packages"]})
+
+    installer: RequiredStr = Field(
+        None, description="pip (the only installer documented since 2021)"
+    )
+    packages: Annotated[list[Package] | None, NOT_NULL_LIST, REQUIRED_IN_SCHEMA] = None
 
 
 class Health(_Shape):
@@ -140,7 +153,7 @@ class ModelArtsConfig(_Shape):
         description="starts with a letter, at most 36 characters, none of &!'\"<>=",
         json_schema_extra={"maxLength": ALGORITHM_MAX_LENGTH, "pattern": ALGORITHM_PATTERN},
     )
-    model_type: StrictStr = Field(description="the AI engine; Image for a custom image")
+    model_type: RequiredStr = Field(None, description="the AI engine; Image for a custom image")
     runtime: StrictStr | None = Field(None, description="engine runtime; not used by Image")
     swr_location: StrictStr | None = Field(
         None, description="SWR image address (Image models imported from OBS)"
@@ -162,3 +175,19 @@ class ModelArtsConfig(_Shape):
     tunable: StrictBool | None = Field(None, description="platform-owned")
     algorithm: StrictStr | None = Field(None, description="platform-owned")
     downloadable_flag: StrictBool | None = Field(None, description="platform-owned")
+
+    @property
+    def is_image(self) -> bool:
+        """A custom-image model (`model_type: Image`, reference §1.2)."""
+        return self.model_type == IMAGE
+
+
+# Keys every documentation version marks required, as (owner pointer, key); `*` is each
+# entry of an array. `model_algorithm` is required too, but rule MA101 reports its absence
+# (a warning on Image models, reference §1.9).
+REQUIRED = (
+    ("", "model_type"),
+    ("/dependencies/*", "installer"),
+    ("/dependencies/*", "packages"),
+    ("/dependencies/*/packages/*", "package_name"),
+)

@@ -32,6 +32,9 @@ class Engine:
     note: str = ""
 
 
+# The custom-image engine: the value the custom-image rules key on (reference §1.2).
+IMAGE = "Image"
+
 # reference/modelarts.md §1.7, one row per value; OTC-CFG/HW-CFG 2025 defer to the runtime
 # table ("Common AI engines and Image") and so add nothing here.
 ENGINES: tuple[Engine, ...] = (
@@ -43,7 +46,7 @@ ENGINES: tuple[Engine, ...] = (
     Engine("XGBoost", (EX_OLD, OLD_CFG, CN21_CFG, CN21_API, TF_PROVIDER, MA_SDK)),
     Engine("PyTorch", (OLD_CFG, CN21_CFG, CN21_API, TF_PROVIDER, MA_SDK, OTC_API)),
     Engine("MindSpore", (EX_OLD, CN21_CFG, MA_SDK, OTC_API)),
-    Engine("Image", (EX_OLD, OLD_CFG, CN21_CFG, CN21_API, TF_PROVIDER, MA_SDK, OTC_API),
+    Engine(IMAGE, (EX_OLD, OLD_CFG, CN21_CFG, CN21_API, TF_PROVIDER, MA_SDK, OTC_API),
            note="custom image"),
     Engine("Template", (CN21_API, TF_PROVIDER, OTC_API),
            note="API only, with a `template` object"),
@@ -52,9 +55,6 @@ ENGINES: tuple[Engine, ...] = (
 
 # Documents from 2021 on; an engine none of them lists is out of date (MA102).
 CURRENT_SOURCES = frozenset({CN21_CFG, CN21_API, TF_PROVIDER, MA_SDK, OTC_API})
-
-# The custom-image engine: the value the custom-image rules key on (reference §1.2).
-IMAGE = "Image"
 
 ENGINES_BY_NAME: Mapping[str, Engine] = {engine.name: engine for engine in ENGINES}
 

@@ -94,7 +94,7 @@ def from_config(path: str, given: HandWritten) -> Contract:
     loaded, checked = _validated(path, "modelarts")
     if checked.errors:
         return Contract(path, "modelarts", source=loaded, checked=checked)
-    from deploykit.rules.modelarts import SHAPE
+    from deploykit.rules.modelarts.document import SHAPE
     from deploykit.rules.shape import check_shape
 
     config, _ = check_shape(ModelArtsConfig, loaded.data, SHAPE)
@@ -112,7 +112,7 @@ def from_spec(path: str, url_port: int, given: HandWritten) -> Contract:
     loaded, checked = _validated(path, "eas")
     if checked.errors:
         return Contract(path, "eas", source=loaded, checked=checked)
-    from deploykit.rules.eas import SHAPE
+    from deploykit.rules.eas.document import SHAPE
     from deploykit.rules.shape import check_shape
 
     service, _ = check_shape(EasService, loaded.data, SHAPE)

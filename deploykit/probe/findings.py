@@ -2,7 +2,7 @@
 
 Every finding the probe reports is made by a rule named here, so the probe's code reads its
 rules from this module only. IMG020-IMG026 were released with the first ``probe``; their
-declarations still live in :mod:`deploykit.rules.image_rules` (another part of the tree),
+declarations still live in :mod:`deploykit.rules.image.findings` (another part of the tree),
 and are re-exported here unchanged until they move. The facts are read from where they are
 written once, never copied.
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from deploykit import facts
 from deploykit.diagnostics import Severity
-from deploykit.rules import image_rules
-from deploykit.rules.registry import rule
+from deploykit.diagnostics.registry import rule
+from deploykit.rules.image import findings as image_rules
 
 # --- facts (each written once elsewhere; cited there) -------------------------------------
 

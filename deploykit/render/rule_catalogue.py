@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from deploykit.rules.registry import Rule, all_rules
+from deploykit.diagnostics.registry import Rule, all_rules
 
 CATALOGUE_PATH = "specs/rules.md"
 

@@ -18,8 +18,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
-from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity
-from deploykit.rules import registry
+from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity, registry
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic
-from deploykit.rules.registry import Rule
+from deploykit.diagnostics.registry import Rule
 from deploykit.secrets import is_secret_name, names_a_secret, redact_userinfo
 
 M = TypeVar("M", bound=BaseModel)
@@ -105,6 +105,48 @@ def _closest(name: str, candidates: frozenset[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def suggestion_for(value: str, candidates: Sequence[str], what: str) -> str:
+    """"did you mean X?" when one is close (``Tensorflow`` -> ``TensorFlow``), else the list
+    of what the platform expects."""
+    guess = closest(value, candidates)
+    if guess is not None and guess != value:
+        return f"did you mean {guess!r}?"
+    return f"use one of the {what}: " + ", ".join(candidates)
+
+
+def missing_key(rule: Rule, owner: str, key: str) -> Diagnostic:
+    """``rule``'s finding that the object at ``owner`` lacks the required ``key``: the same
+    words whether pydantic or a platform's table of required keys found it."""
+    where = field_path(owner)
+    return rule(
+        owner, f"{where} is missing the required key `{key}`", suggestion=f"add `{key}` to {where}"
+    )
+
+
+def missing_keys(data: Any, required: Iterable[tuple[str, str]], rule: Rule) -> list[Diagnostic]:
+    """A finding per (owner, key) of ``required`` whose owner is in ``data`` without ``key``;
+    ``*`` in an owner pointer stands for each entry of an array."""
+    found: list[Diagnostic] = []
+    for pattern, key in required:
+        for owner, node in _matching(data, jp.split(pattern), ""):
+            if key not in node:
+                found.append(missing_key(rule, owner, key))
+    return found
+
+
+def _matching(node: Any, tokens: list[str], at: str) -> Iterable[tuple[str, dict[str, Any]]]:
+    if not tokens:
+        if isinstance(node, dict):
+            yield at, node
+        return
+    head, rest = tokens[0], tokens[1:]
+    if head == "*" and isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _matching(item, rest, jp.child(at, index))
+    elif isinstance(node, dict) and head in node:
+        yield from _matching(node[head], rest, jp.child(at, head))
+
+
 def was_given(raw: Any, key: str) -> bool:
     """True when the input object ``raw`` has ``key`` with a value (not null, "", [] or {}).
     A rule about a *missing* value asks this, not the model: a value that failed its shape
@@ -129,7 +171,7 @@ def field_path(pointer: str) -> str:
     return text or "the document"
 
 
-def _names_a_secret(data: Any, pointer: str) -> bool:
+def env_value_is_secret(data: Any, pointer: str) -> bool:
     """A ``value`` whose owner is an env entry such as ``{"name": "OSS_ACCESS_KEY_SECRET",
     "value": ...}``: its key does not say secret, its ``name`` does."""
     return pointer.endswith("/value") and names_a_secret(jp.resolve(data, jp.parent(pointer)))
@@ -187,13 +229,7 @@ def _diagnostic(
     tokens = jp.split(pointer)
     where = field_path(pointer)
     if kind == "missing":
-        key = tokens[-1]
-        owner = field_path(jp.parent(pointer))
-        return rules.missing(
-            jp.parent(pointer),
-            f"{owner} is missing the required key `{key}`",
-            suggestion=f"add `{key}` to {owner}",
-        )
+        return missing_key(rules.missing, jp.parent(pointer), tokens[-1])
     if kind == "unknown_key":
         return _unknown_key_diagnostic(pointer, _known_keys_at(model, tokens[:-1]), rules)
     if any(e["type"] == "invalid_key" for e in errors):
@@ -204,7 +240,7 @@ def _diagnostic(
             suggestion="quote the key",
         )
     value = jp.resolve(data, pointer)
-    secret = any(is_secret_name(t) for t in tokens) or _names_a_secret(data, pointer)
+    secret = any(is_secret_name(t) for t in tokens) or env_value_is_secret(data, pointer)
     got = describe_value(value, secret=secret)
     type_errors = [e for e in errors if e["type"] in _WRONG_TYPE]
     expected = _join_expected(errors)

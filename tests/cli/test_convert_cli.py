@@ -10,28 +10,26 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from spec_kit import EXAMPLES, eas_service, example
 
 from deploykit.cli.app import main
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MODELARTS = EXAMPLES / "modelarts" / "config.json"  # an Image model on 8080
 ACR_IMAGE = "registry-vpc.cn-shanghai.aliyuncs.com/ml-team/echo:v1"
-# seeds/004: a custom-image service, with a private-registry credential that must never show.
-DOCKER_AUTH = "YWJjZDphYmNkZTEyMzQ1"
-EAS_SPEC = {
-    "metadata": {"name": "image_test", "instance": 1},
-    "containers": [
-        {
-            "image": ACR_IMAGE,
-            "command": "python app.py",
-            "port": 8000,
-            "health_check": {"http_get": {"path": "/health", "port": 8000}, "period_seconds": 5},
-        }
-    ],
-    "dockerAuth": DOCKER_AUTH,
-}
+
+
+def eas_spec() -> Any:
+    """The example service, with the private-registry credential of seeds/004's console
+    example: it must never show."""
+    spec = eas_service()
+    spec["dockerAuth"] = example("eas/seed-console-harbor.json")["dockerAuth"]
+    return spec
+
+
+DOCKER_AUTH = eas_spec()["dockerAuth"]
 TO_EAS = [
     "--to",
     "eas",
@@ -55,7 +53,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 @pytest.fixture
 def eas_file(tmp_path: Path) -> Path:
     path = tmp_path / "service.json"
-    path.write_text(json.dumps(EAS_SPEC, indent=2), encoding="utf-8")
+    path.write_text(json.dumps(eas_spec(), indent=2), encoding="utf-8")
     return path
 
 
@@ -169,7 +167,7 @@ def test_json_format_is_the_validate_document_plus_the_output(
     assert all("line" in d for d in file["diagnostics"])
     assert document["summary"]["files"] == 1
     assert document["output"]["model_type"] == "Image"
-    assert document["output"]["health"]["period_seconds"] == "5"
+    assert document["output"]["health"]["period_seconds"] == "3"
     assert DOCKER_AUTH not in out + err
 
 
@@ -181,17 +179,20 @@ def test_json_format_of_a_blocked_conversion_has_no_output(
     assert code == 1
     document = json.loads(out)
     assert document["output"] is None
-    assert document["summary"]["errors"] == 1
+    # port 8080 (CNV003), and neither an image nor a start command (CNV007 twice)
+    rules = [d["rule"] for d in document["files"][0]["diagnostics"] if d["severity"] == "error"]
+    assert sorted(rules) == ["CNV003", "CNV007", "CNV007"]
+    assert document["summary"]["errors"] == 3
 
 
 def test_stdin_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(EAS_SPEC).encode())))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(eas_spec()).encode())))
     code, out, err = run(
         capsys, "convert", "-", "--to", "modelarts", "--stdin-filename", "svc.json"
     )
 
     assert code == 0
-    assert json.loads(out)["swr_location"] == ACR_IMAGE
+    assert json.loads(out)["swr_location"] == eas_spec()["containers"][0]["image"]
     assert "svc.json:1:" in err
 
 

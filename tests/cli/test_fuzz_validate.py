@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deploykit.cli.app import main
@@ -240,7 +240,7 @@ def run_cli(args: list[str], stdin: bytes = b"") -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(
     spec=damaged_specs(),
     fmt=st.sampled_from(FORMATS),

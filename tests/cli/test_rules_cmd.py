@@ -7,7 +7,7 @@ import json
 import pytest
 
 from deploykit.cli.app import main
-from deploykit.rules.registry import all_rules
+from deploykit.diagnostics.registry import all_rules
 
 
 def test_text_lists_every_registered_rule_once(capsys: pytest.CaptureFixture[str]) -> None:

@@ -171,7 +171,7 @@ def test_strict_reports_warnings_as_errors(
     severities = {d["rule"]: d["severity"] for d in json.loads(out)["files"][0]["diagnostics"]}
     assert severities["EAS001"] == "error"
     # --strict raises warnings only: the seed's top-level `name` stays an informational note.
-    assert severities["EAS005"] == "info"
+    assert severities["EAS008"] == "info"
 
 
 @pytest.mark.parametrize(

@@ -4,27 +4,20 @@ secret is ever repeated."""
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conversion_testkit import (
-    EAS_EXAMPLES,
-    EAS_SERVICE,
-    assert_output_validates,
-    load,
-    rules_at,
-    run,
-)
+from conversion_testkit import ACR_IMAGE, assert_output_validates, eas_service, load, rules_at, run
+from spec_kit import EAS_EXAMPLES
 
 from deploykit.conversion import Overrides, convert
 from deploykit.errors import ConversionError
 
 
 def service(**container: Any) -> dict[str, Any]:
-    spec = copy.deepcopy(EAS_SERVICE)
+    spec = eas_service()
     spec["containers"][0].update(container)
     return spec
 
@@ -41,13 +34,19 @@ def test_every_eas_example_converts_both_ways(path: Path) -> None:
     assert not to_modelarts.blocked
     assert to_modelarts.data["model_type"] == "Image"
     assert_output_validates(to_modelarts)
-    # ...and back: the ModelArts file converts to an EAS spec that validates too.
+    # ...and back: with what config.json cannot hold (the start command; the port and image
+    # when the service had none), the ModelArts file converts to an EAS spec that validates.
+    given = to_modelarts.data
     back = convert(
-        load_json(to_modelarts.data),
+        load_json(given),
         "eas",
-        Overrides(port=8000) if "port" not in to_modelarts.data else Overrides(),
+        Overrides(
+            command="python app.py",
+            port=None if "port" in given else 8000,
+            image=None if "swr_location" in given else ACR_IMAGE,
+        ),
     )
-    assert not back.blocked
+    assert not back.blocked, back.diagnostics
     assert_output_validates(back)
 
 
@@ -58,10 +57,10 @@ def load_json(data: dict[str, Any]) -> Any:
 
 
 def test_seed_health_check_and_requirements_carry_over() -> None:
-    result = run(EAS_SERVICE, "modelarts", model_algorithm="image_classification")
+    result = run(eas_service(), "modelarts", model_algorithm="image_classification")
 
     assert result.data["model_algorithm"] == "image_classification"
-    assert result.data["swr_location"] == EAS_SERVICE["containers"][0]["image"]
+    assert result.data["swr_location"] == ACR_IMAGE
     assert result.data["port"] == 8000
     assert result.data["health"] == {
         "check_method": "HTTP",
@@ -165,7 +164,7 @@ def test_secrets_and_env_values_are_reported_by_place_never_by_value() -> None:
     result = run(spec, "modelarts")
 
     text = json.dumps([d.as_dict() for d in result.diagnostics]) + json.dumps(result.data)
-    assert EAS_SERVICE["dockerAuth"] not in text
+    assert eas_service()["dockerAuth"] not in text
     assert "wJalrXUtnFEMI-K7MDENG" not in text
     assert {"/dockerAuth", "/containers/0/env"} <= set(rules_at(result))
 
@@ -209,7 +208,7 @@ def test_no_port_means_modelarts_uses_8080_and_says_so() -> None:
 
 
 def test_port_option_sets_the_modelarts_port() -> None:
-    result = run(EAS_SERVICE, "modelarts", port=8080)
+    result = run(eas_service(), "modelarts", port=8080)
 
     assert result.data["port"] == 8080
     assert "CNV005" not in rules_at(result).get("/containers/0/port", set())
@@ -233,12 +232,12 @@ def test_sidecars_and_storage_are_reported_whole() -> None:
 
 def test_eas_options_are_refused_when_converting_to_modelarts() -> None:
     with pytest.raises(ConversionError, match="--name"):
-        run(EAS_SERVICE, "modelarts", name="x")
+        run(eas_service(), "modelarts", name="x")
 
 
 def test_image_option_replaces_the_eas_image() -> None:
     swr = "swr.cn-north-4.myhuaweicloud.com/ml-team/resnet50:v3"
-    result = run(EAS_SERVICE, "modelarts", image=swr)
+    result = run(eas_service(), "modelarts", image=swr)
 
     assert result.data["swr_location"] == swr
     assert "CNV008" not in {d.rule for d in result.diagnostics}  # SWR is where ModelArts pulls

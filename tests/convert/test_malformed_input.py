@@ -9,8 +9,8 @@ import subprocess
 import sys
 from typing import Any
 
-from conversion_testkit import EAS_SERVICE, load_data
-from hypothesis import HealthCheck, given, settings
+from conversion_testkit import eas_service, load_data
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deploykit.conversion import Overrides, convert
@@ -81,7 +81,7 @@ VALUES = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300)
 @given(st.dictionaries(KEYS, VALUES, max_size=6), st.sampled_from(["eas", "modelarts"]))
 def test_any_document_converts_or_is_refused_cleanly(document: dict[str, Any], source: str) -> None:
     loaded = load_text(json.dumps(document), "spec.json", platform=source)
@@ -97,7 +97,7 @@ def test_any_document_converts_or_is_refused_cleanly(document: dict[str, Any], s
 
 
 def test_a_document_that_is_not_an_object_is_refused() -> None:
-    loaded = load_data(EAS_SERVICE)
+    loaded = load_data(eas_service())
     object.__setattr__(loaded, "data", ["not", "an", "object"])
     try:
         convert(loaded, "modelarts", Overrides())
@@ -113,7 +113,7 @@ def test_public_convert_is_the_function_whichever_import_came_first() -> None:
     code = (
         "import json, deploykit.conversion, deploykit.validation, deploykit\n"
         "from deploykit.loading import load_text\n"
-        f"spec = load_text({json.dumps(json.dumps(EAS_SERVICE))}, 'service.json')\n"
+        f"spec = load_text({json.dumps(json.dumps(eas_service()))}, 'service.json')\n"
         "print(deploykit.convert(spec, 'modelarts').data['model_type'])\n"
         "print(callable(deploykit.validate), deploykit.validate.__module__)\n"
     )

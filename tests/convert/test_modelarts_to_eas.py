@@ -4,18 +4,12 @@ listed, the port conflict never yields 8080/9090, and the shared fields carry ov
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conversion_testkit import (
-    ACR_IMAGE,
-    EXAMPLES,
-    MODELARTS_EXAMPLES,
-    assert_output_validates,
-    load,
-    rules_at,
-    run,
-)
+from conversion_testkit import ACR_IMAGE, assert_output_validates, load, rules_at, run
+from spec_kit import EXAMPLES, MODELARTS_EXAMPLES
 
 from deploykit.conversion import Overrides, convert
 from deploykit.errors import ConversionError
@@ -91,7 +85,7 @@ def test_an_image_model_with_no_port_key_listens_on_8080_and_conflicts() -> None
 
 
 def test_port_option_is_used_and_warns_that_the_image_must_listen_there() -> None:
-    result = convert(load(EXAMPLES / "modelarts/config.json"), "eas", Overrides(port=8000))
+    result = convert(load(EXAMPLES / "modelarts/config.json"), "eas", replace(READY, name=None))
 
     assert not result.blocked
     assert result.data["containers"][0]["port"] == 8000
@@ -178,13 +172,15 @@ def test_what_eas_needs_comes_from_options_or_a_reported_default() -> None:
     assert not [d for d in given.diagnostics if d.rule in {"CNV006", "CNV007"}]
 
 
-def test_without_image_and_command_the_output_fails_validate_only_where_the_report_says() -> None:
+def test_without_image_and_command_nothing_can_be_written_and_the_options_are_named() -> None:
+    # issue #12: the output had neither command nor script, and validate rejected it (EAS104).
     result = convert(load(EXAMPLES / "modelarts/config.json"), "eas", Overrides(port=8000))
 
-    missing = [d.message for d in result.diagnostics if d.rule == "CNV007"]
-    assert len(missing) == 2
-    assert any("image" in m for m in missing) and any("command" in m for m in missing)
-    assert_output_validates(result)
+    assert result.blocked
+    missing = [d for d in result.diagnostics if d.rule == "CNV007"]
+    assert [d.severity.value for d in missing] == ["error", "error"]
+    suggestions = " ".join(d.suggestion or "" for d in missing)
+    assert "--image" in suggestions and "--command" in suggestions and "--script" in suggestions
 
 
 def test_broken_dependencies_are_reported_not_crashed_on() -> None:

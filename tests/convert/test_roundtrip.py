@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from conversion_testkit import assert_output_validates
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deploykit.conversion import Overrides, convert
@@ -118,7 +118,7 @@ def deployment_options(spec: dict[str, Any]) -> tuple[Overrides, set[str]]:
     return options, lost
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(eas_services())
 def test_eas_to_modelarts_to_eas_keeps_every_shared_field(spec: dict[str, Any]) -> None:
     to_modelarts = convert(load_text(json.dumps(spec, indent=2), "service.json"), "modelarts")

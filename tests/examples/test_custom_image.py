@@ -15,7 +15,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pytest
 
 from deploykit.cli.app import main
-from deploykit.rules.image import check_image
+from deploykit.rules.image.inspection import check_image
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE = EXAMPLES / "custom-image"

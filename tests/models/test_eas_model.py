@@ -3,33 +3,45 @@ both documented forms of a key (dotted/nested rpc, two autoscaler shapes) are mo
 
 from __future__ import annotations
 
-import json
 import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from pydantic import BaseModel, SecretStr, ValidationError
+from spec_kit import EAS_EXAMPLES, example
 
-from deploykit.models.eas import EasService
+from deploykit.models.eas import EasService, service_name
 from deploykit.models.modelarts import ModelArtsConfig
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "eas"
 
 
 def load(name: str) -> Any:
-    text = (EXAMPLES / name).read_text(encoding="utf-8")
-    return yaml.safe_load(text) if name.endswith(".yaml") else json.loads(text)
+    return example(f"eas/{name}")
 
 
 @pytest.mark.parametrize(
-    "path", sorted(EXAMPLES.glob("*.json")) + sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name
+    "path", EAS_EXAMPLES, ids=lambda p: p.name
 )
 def test_every_example_parses_with_no_unknown_key(path: Path) -> None:
     # The models forbid unknown keys (that is how pydantic finds them), so this raises on one.
-    service = EasService.model_validate(load(path.name))
-    assert service.service_name()
+    data = load(path.name)
+    EasService.model_validate(data)
+    assert service_name(data)
+
+
+@pytest.mark.parametrize(
+    ("spec", "name"),
+    [
+        ({"metadata": {"name": "current"}, "name": "older"}, "current"),  # metadata wins
+        ({"metadata": {"instance": 1}, "name": "older"}, "older"),  # seeds/004's form
+        ({"metadata": {"name": ""}, "name": "older"}, "older"),
+        ({"metadata": {"name": 7}}, None),
+        ({"metadata": "echo"}, None),
+        ({}, None),
+    ],
+)
+def test_the_service_name_is_read_as_the_old_sdk_reads_it(spec: Any, name: str | None) -> None:
+    assert service_name(spec) == name
 
 
 def test_every_model_forbids_unknown_keys_so_none_goes_unreported() -> None:

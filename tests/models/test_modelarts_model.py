@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from pydantic import ValidationError
+from spec_kit import MODELARTS_EXAMPLES, example
 
 from deploykit.models.modelarts import ModelArtsConfig
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "modelarts"
-
 
 def load(name: str) -> Any:
-    return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+    return example(f"modelarts/{name}")
 
 
 def test_example_custom_image_config_parses_with_its_fields() -> None:
@@ -79,7 +78,6 @@ def test_schema_states_the_documented_constraints() -> None:
 
 
 def test_schema_accepts_the_official_examples_except_their_known_mistakes() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     schema = ModelArtsConfig.model_json_schema(by_alias=True)
     validator = jsonschema.Draft202012Validator(schema)
     expected = {
@@ -88,7 +86,7 @@ def test_schema_accepts_the_official_examples_except_their_known_mistakes() -> N
         # The TF provider's Image example has no model_algorithm (reference §1.9).
         "official-terraform-image-health.json": ["'model_algorithm' is a required property"],
     }
-    for path in sorted(EXAMPLES.glob("*.json")):
+    for path in MODELARTS_EXAMPLES:
         errors = [
             leaf.message
             for error in validator.iter_errors(load(path.name))

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity
-from deploykit.rules import registry
+from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity, registry
 
 RESERVED_PORT = Diagnostic(
     rule="EAS101",
@@ -39,13 +38,14 @@ BROKEN_JSON = Diagnostic(
     suggestion="fix the syntax at the position shown",
 )
 PLACEHOLDER = Diagnostic(
-    rule="EAS201",
+    rule="DK010",
     severity=Severity.WARNING,
-    message="metadata.name `<your-service-name>` looks like an unfilled template placeholder",
+    message="metadata.name looks unfilled (`<your-service-name>`), as copied from "
+    "documentation or a template; the platform would receive it as written",
     pointer="/metadata/name",
     line=3,
     column=13,
-    suggestion="replace the placeholder with the real value before deploying",
+    suggestion="write the real value before deploying",
 )
 
 # Test stand-ins for registry entries, installed per test with monkeypatch so the real

@@ -41,7 +41,7 @@ def test_valid_files_pass_and_show_their_warnings(report: Report) -> None:
     warned = cases["templates/service.json"]
     assert warned.find("failure") is None
     out = warned.find("system-out")
-    assert out is not None and "EAS201" in (out.text or "")
+    assert out is not None and "DK010" in (out.text or "")
 
 
 def test_an_unreadable_file_is_an_error_not_a_failure(report: Report) -> None:

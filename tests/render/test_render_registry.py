@@ -32,7 +32,7 @@ def test_every_format_ends_with_one_newline(report: Report, fmt: str) -> None:
 _any_text = st.text(st.characters(codec="utf-8"), max_size=40)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(path=_any_text.filter(bool), message=_any_text, suggestion=_any_text)
 def test_any_text_keeps_every_format_well_formed(path: str, message: str, suggestion: str) -> None:
     finding = Diagnostic(

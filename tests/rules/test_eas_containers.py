@@ -6,26 +6,13 @@ one thing, as a user's edit would.
 
 from __future__ import annotations
 
-import copy
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from spec_kit import check, found
+from spec_kit import eas_service as service
 
-from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.eas import check
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "eas" / "custom-image-service.json"
-
-
-def service() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    return copy.deepcopy(data)
-
-
-def found(data: Any, rule: str) -> list[Diagnostic]:
-    return [d for d in check(data) if d.rule == rule]
+from deploykit.diagnostics import Severity
 
 
 def test_the_example_itself_has_no_findings() -> None:
@@ -235,11 +222,30 @@ def test_container_without_image_is_an_error() -> None:
 
 def test_env_without_name_and_duplicates() -> None:
     data = service()
-    data["containers"][0]["env"] += [{"value": "1"}, {"name": "GUNICORN_WORKERS", "value": "4"}]
+    env = data["containers"][0]["env"]  # PORT and GUNICORN_WORKERS
+    env += [{"value": "1"}, {"name": "GUNICORN_WORKERS", "value": "4"}]
     [nameless] = found(data, "EAS115")
-    assert nameless.pointer == "/containers/0/env/1"
+    assert nameless.pointer == "/containers/0/env/2"
     [twice] = found(data, "EAS116")
-    assert twice.pointer == "/containers/0/env/2/name"
+    assert twice.pointer == "/containers/0/env/3/name"
+
+
+@pytest.mark.parametrize("entry", [{"name": "MODEL_DIR"}, {"name": "MODEL_DIR", "value": None}])
+def test_env_without_value_warns_at_the_entry(entry: dict[str, Any]) -> None:
+    data = service()
+    env = data["containers"][0]["env"]
+    env.append(entry)
+    [diagnostic] = found(data, "EAS117")
+    at = f"/containers/0/env/{len(env) - 1}"
+    assert (diagnostic.severity, diagnostic.pointer) == (Severity.WARNING, at)
+    assert "empty" in diagnostic.message
+
+
+@pytest.mark.parametrize("value", ["", 8001])
+def test_env_with_an_empty_or_mistyped_value_is_not_called_valueless(value: Any) -> None:
+    data = service()
+    data["containers"][0]["env"].append({"name": "MODEL_DIR", "value": value})
+    assert found(data, "EAS117") == []  # "" is meant; 8001 is a type error (EAS002)
 
 
 def test_second_container_is_located_by_its_own_index() -> None:

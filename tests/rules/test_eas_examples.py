@@ -7,15 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from spec_kit import BROKEN_EAS, EAS_EXAMPLES, ROOT
 
 from deploykit.diagnostics import Severity
 from deploykit.validation import validate_paths
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted(
-    p for p in (ROOT / "examples" / "eas").iterdir() if p.suffix in (".json", ".yaml")
-)
-BROKEN = ROOT / "examples" / "broken" / "eas-reserved-port.json"
+EXAMPLES = EAS_EXAMPLES
+BROKEN = BROKEN_EAS
 
 
 def test_there_are_json_and_yaml_examples() -> None:

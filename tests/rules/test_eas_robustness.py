@@ -4,20 +4,16 @@ every pointer names a place that exists in the input (or its owner, for a missin
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spec_kit import EAS_EXAMPLES, example
 
 from deploykit import pointer as jp
-from deploykit.rules.eas import check
+from deploykit.rules.eas.document import check
 
-EXAMPLES = [
-    json.loads(p.read_text(encoding="utf-8"))
-    for p in sorted((Path(__file__).resolve().parents[2] / "examples" / "eas").glob("*.json"))
-]
+EXAMPLES = [example(f"eas/{path.name}") for path in EAS_EXAMPLES]
 _SCALARS = (
     st.none()
     | st.booleans()
@@ -45,7 +41,7 @@ def places(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=400, suppress_health_check=list(HealthCheck))
 @given(
     example=st.sampled_from(EXAMPLES),
     pick=st.integers(0, 10**6),

@@ -6,31 +6,19 @@ Inputs are the examples users copy (examples/eas/) with one realistic change eac
 from __future__ import annotations
 
 import base64
-import copy
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+import spec_kit
+from spec_kit import check, found
+from spec_kit import eas_service as service
 
-from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.eas import check
-from deploykit.rules.eas_service import registry_host
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "eas"
-
-
-def example(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
-    return copy.deepcopy(data)
+from deploykit.diagnostics import Severity
+from deploykit.rules.eas.images import registry_host
 
 
-def service() -> dict[str, Any]:
-    return example("custom-image-service.json")
-
-
-def found(data: Any, rule: str) -> list[Diagnostic]:
-    return [d for d in check(data) if d.rule == rule]
+def example(name: str) -> Any:
+    return spec_kit.example(f"eas/{name}")
 
 
 # --- name --------------------------------------------------------------------------------
@@ -138,12 +126,6 @@ def test_bad_docker_auth_is_reported_without_echoing_it(raw: str, problem: str) 
         assert SECRET_USER not in text
 
 
-def test_masked_docker_auth_from_the_docs_is_a_warning() -> None:
-    [diagnostic] = found(example("official-complete.json"), "EAS205")
-    assert diagnostic.severity is Severity.WARNING
-    assert "dGVzdGNhbzoxM" not in diagnostic.message
-
-
 # --- images ------------------------------------------------------------------------------
 
 
@@ -194,12 +176,19 @@ def test_vpc_addresses_do_not_warn() -> None:
         assert found(example(name), "EAS206") == []
 
 
-def test_self_managed_registry_without_docker_auth_warns() -> None:
+def harbor_service() -> dict[str, Any]:
+    """seeds/004's console config with a filled-in image (its `xxx/yyy:zzz` is DK010's)."""
     data = example("seed-console-harbor.json")
+    data["containers"][0]["image"] = "myharbor.com/ml-team/resnet50:v3"
+    return data
+
+
+def test_self_managed_registry_without_docker_auth_warns() -> None:
+    data = harbor_service()
     del data["dockerAuth"]
     [diagnostic] = found(data, "EAS207")
     assert "myharbor.com" in diagnostic.message
-    assert found(example("seed-console-harbor.json"), "EAS207") == []
+    assert found(harbor_service(), "EAS207") == []
 
 
 # --- storage -----------------------------------------------------------------------------
@@ -358,5 +347,46 @@ def test_eas_own_registry_needs_nothing() -> None:
 
 
 def test_self_managed_registry_with_auth_still_needs_a_vpc() -> None:
-    [diagnostic] = found(example("seed-console-harbor.json"), "EAS223")
+    [diagnostic] = found(harbor_service(), "EAS223")
     assert "myharbor.com" in diagnostic.message
+
+
+# --- processor packages ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["./echo.tar.gz", "echo.tar.gz", "/home/me/echo.tar.gz"])
+def test_a_local_processor_path_warns_to_upload_it(path: str) -> None:
+    # reference/eas.md §1.1: a local path is read only by `eascmd test`.
+    data = example("python-processor.json")
+    data["processor_path"] = path
+    [diagnostic] = found(data, "EAS224")
+    assert (diagnostic.severity, diagnostic.pointer) == (Severity.WARNING, "/processor_path")
+    assert "eascmd test" in diagnostic.message
+    assert "oss://" in (diagnostic.suggestion or "")
+
+
+@pytest.mark.parametrize(
+    "path", ["oss://eas-model-shanghai/demo/p.tar.gz", "https://example.com/p.tar.gz", ""]
+)
+def test_uploaded_or_empty_package_paths_pass(path: str) -> None:
+    data = example("python-processor.json")
+    data["processor_path"] = path
+    data["model_path"] = path
+    assert found(data, "EAS224") == []
+
+
+def test_a_local_model_path_warns_too() -> None:
+    data = example("python-processor.json")
+    data["model_path"] = "./resnet50.tar.gz"
+    assert [d.pointer for d in found(data, "EAS224")] == ["/model_path"]
+
+
+@pytest.mark.parametrize(("name", "shown"), [("svc_\ud800", "U+D800"), ("svc\n1", "U+000A")])
+def test_a_name_no_request_can_carry_is_an_error_at_the_name(name: str, shown: str) -> None:
+    # issue #13: a lone surrogate passed with a warning; EAS names are a-z, 0-9 and `_`.
+    data = service()
+    data["metadata"]["name"] = name
+    [diagnostic] = [d for d in spec_kit.report(data).diagnostics if d.pointer == "/metadata/name"]
+    assert (diagnostic.rule, diagnostic.severity) == ("EAS225", Severity.ERROR)
+    assert shown in diagnostic.message and name not in diagnostic.message
+    assert diagnostic.line == 3 and diagnostic.column is not None  # located like any other

@@ -20,8 +20,8 @@ import pytest
 
 from deploykit.cli.app import main
 from deploykit.errors import SpecError
-from deploykit.rules.image import check_image
-from deploykit.rules.image_archive import read_archive
+from deploykit.images.archive import read_archive
+from deploykit.rules.image.inspection import check_image
 
 GIB = 1024**3
 # The example image's run config, as `docker save` stores it.

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deploykit.errors import SpecError
-from deploykit.rules.image import check_image
+from deploykit.rules.image.inspection import check_image
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "custom-image"
 DOCKERFILE_LINES = (EXAMPLE / "Dockerfile").read_text().splitlines()
@@ -74,7 +74,8 @@ def mutate(lines: list[str], cuts: list[int], inserts: list[str]) -> str:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     target=st.sampled_from(["Dockerfile", "run.sh"]),

@@ -12,26 +12,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from spec_kit import CUSTOM_IMAGE, eas_service, modelarts_config
 
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.image import check_image
+from deploykit.rules.image.inspection import check_image
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "custom-image"
-MODELARTS_CONFIG = json.loads((ROOT / "examples" / "modelarts" / "config.json").read_text())
-# The EAS service for the example (examples/eas/custom-image-service.json), with PORT=8000:
+EXAMPLE = CUSTOM_IMAGE
+MODELARTS_CONFIG = modelarts_config()
+# The EAS service for the example (examples/eas/custom-image-service.json) sets PORT=8000:
 # the image's PORT defaults to 8080, which the EAS engine reserves (seeds/004).
-EAS_SERVICE = {
-    "metadata": {"name": "deploykit_echo", "instance": 1, "cpu": 2, "memory": 4096},
-    "containers": [
-        {
-            "image": "registry-vpc.cn-shanghai.aliyuncs.com/deploykit/echo:1.0",
-            "command": "/home/run.sh",
-            "port": 8000,
-            "env": [{"name": "PORT", "value": "8000"}],
-        }
-    ],
-}
+EAS_SERVICE = eas_service()
 
 
 def image(tmp_path: Path, platform: str | None = "modelarts", **edits: tuple[str, str]) -> Path:

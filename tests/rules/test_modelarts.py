@@ -6,21 +6,13 @@ Inputs are the files users copy, from examples/modelarts/, changed one field at 
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from spec_kit import EXAMPLES, example
 
 from deploykit.diagnostics import Severity
-from deploykit.rules.modelarts import check
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "modelarts"
-BROKEN = Path(__file__).resolve().parents[2] / "examples" / "broken" / "modelarts-bad-config.json"
-
-
-def load(name: str) -> Any:
-    return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+from deploykit.rules.modelarts.document import check
 
 
 def found(data: Any) -> set[tuple[str, str, str | None]]:
@@ -60,27 +52,27 @@ OFFICIAL = {
 
 @pytest.mark.parametrize("name", sorted(OFFICIAL))
 def test_official_example_has_only_the_expected_warnings(name: str) -> None:
-    findings = {f for f in found(load(name)) if f[1] != "info"}
+    findings = {f for f in found(example(f"modelarts/{name}")) if f[1] != "info"}
     assert findings == OFFICIAL[name]
 
 
 def test_every_official_example_file_is_covered() -> None:
-    assert {p.name for p in EXAMPLES.glob("official-*.json")} == set(OFFICIAL)
+    assert {p.name for p in (EXAMPLES / "modelarts").glob("official-*.json")} == set(OFFICIAL)
 
 
 def test_example_custom_image_config_is_clean() -> None:
-    assert check(load("config.json")) == []
+    assert check(example("modelarts/config.json")) == []
 
 
 def test_official_typos_name_the_fix() -> None:
-    by_rule = {d.rule: d for d in check(load("official-custom-dependency.json"))}
+    by_rule = {d.rule: d for d in check(example("modelarts/official-custom-dependency.json"))}
     assert "did you mean `protocol`" in by_rule["MA001"].message
     assert by_rule["MA113"].suggestion == "did you mean 'application/json'?"
     assert by_rule["MA114"].suggestion == "did you mean 'items'?"
 
 
 def test_broken_example_fails_with_every_mistake_at_once() -> None:
-    data = json.loads(BROKEN.read_text(encoding="utf-8"))
+    data = example("broken/modelarts-bad-config.json")
     errors = {d.rule for d in check(data) if d.severity is Severity.ERROR}
     assert errors == {"MA101", "MA110", "MA120", "MA121", "MA122", "MA124", "MA130", "MA131"}
     assert {"MA001", "MA102", "MA103", "MA113", "MA114", "MA115"} <= rules(data)
@@ -90,7 +82,7 @@ def test_broken_example_fails_with_every_mistake_at_once() -> None:
 
 
 def test_unknown_key_is_a_warning_with_did_you_mean() -> None:
-    data = load("config.json")
+    data = example("modelarts/config.json")
     data["helth"] = data.pop("health")
     (diagnostic,) = [d for d in check(data) if d.rule == "MA001"]
     assert diagnostic.severity is Severity.WARNING
@@ -99,7 +91,7 @@ def test_unknown_key_is_a_warning_with_did_you_mean() -> None:
 
 
 def test_wrong_type_is_an_error() -> None:
-    data = load("config.json")
+    data = example("modelarts/config.json")
     data["port"] = "8080"
     assert ("MA002", "error", "/port") in found(data)
     data["port"] = 8080
@@ -107,13 +99,13 @@ def test_wrong_type_is_an_error() -> None:
 
 
 def test_missing_model_type_is_an_error() -> None:
-    data = load("official-object-detection.json")
+    data = example("modelarts/official-object-detection.json")
     del data["model_type"]
     assert ("MA003", "error", "") in found(data)
 
 
 def test_port_out_of_range_is_an_invalid_value() -> None:
-    data = load("config.json")
+    data = example("modelarts/config.json")
     data["port"] = 70000
     assert ("MA004", "error", "/port") in found(data)
 
@@ -124,7 +116,7 @@ def test_a_document_that_is_not_an_object_is_one_error() -> None:
 
 
 def test_semantic_rules_still_run_when_the_shape_fails() -> None:
-    data = load("official-object-detection.json")
+    data = example("modelarts/official-object-detection.json")
     data["metrics"] = "good"  # wrong type
     data["apis"][0]["url"] = "/predict"  # MA110
     assert {"MA002", "MA110"} <= rules(data)
@@ -138,7 +130,7 @@ def test_semantic_rules_still_run_when_the_shape_fails() -> None:
     ["image_classification", "LayoutLMv3", "xgboost_iris_test", "a" * 36],
 )
 def test_algorithm_accepted(algorithm: str) -> None:
-    data = load("official-object-detection.json")
+    data = example("modelarts/official-object-detection.json")
     data["model_algorithm"] = algorithm
     assert "MA101" not in rules(data)
 
@@ -148,13 +140,13 @@ def test_algorithm_accepted(algorithm: str) -> None:
     ["3d_detection", "_private", "a" * 37, "cats&dogs", 'say"hi"', "a=b", "图像分类", "x!"],
 )
 def test_algorithm_rejected(algorithm: str) -> None:
-    data = load("official-object-detection.json")
+    data = example("modelarts/official-object-detection.json")
     data["model_algorithm"] = algorithm
     assert ("MA101", "error", "/model_algorithm") in found(data)
 
 
 def test_missing_algorithm_is_an_error_for_an_engine_model() -> None:
-    data = load("official-object-detection.json")
+    data = example("modelarts/official-object-detection.json")
     del data["model_algorithm"]
     assert ("MA101", "error", "") in found(data)
 
@@ -168,7 +160,7 @@ def test_missing_algorithm_is_an_error_for_an_engine_model() -> None:
      ("image", "Image"), ("MindSpoer", "MindSpore")],
 )
 def test_unknown_engine_is_a_warning_with_did_you_mean(written: str, meant: str) -> None:
-    data = load("official-object-detection.json")
+    data = example("modelarts/official-object-detection.json")
     data["model_type"] = written
     (diagnostic,) = [d for d in check(data) if d.rule == "MA102"]
     assert diagnostic.severity is Severity.WARNING
@@ -176,7 +168,7 @@ def test_unknown_engine_is_a_warning_with_did_you_mean(written: str, meant: str)
 
 
 def test_engine_listed_only_in_2018_documents_is_a_warning() -> None:
-    data = load("official-object-detection.json")
+    data = example("modelarts/official-object-detection.json")
     data["model_type"] = "AutoModel"
     (diagnostic,) = [d for d in check(data) if d.rule == "MA102"]
     assert diagnostic.severity is Severity.WARNING
@@ -188,7 +180,7 @@ def test_engine_listed_only_in_2018_documents_is_a_warning() -> None:
                "PyTorch", "MindSpore", "Image", "Template"]
 )
 def test_documented_engines_pass(engine: str) -> None:
-    data = load("official-custom-image.json")
+    data = example("modelarts/official-custom-image.json")
     data["model_type"] = engine
     assert "MA102" not in rules(data)
 
@@ -201,13 +193,13 @@ def test_documented_engines_pass(engine: str) -> None:
      ("MindSpore", "mindspore_2.0.0-cann_6.3.0-py_3.7-euler_2.8.3-aarch64")],
 )
 def test_documented_runtimes_pass(engine: str, runtime: str) -> None:
-    data = load("official-object-detection.json")
+    data = example("modelarts/official-object-detection.json")
     data.update(model_type=engine, runtime=runtime)
     assert "MA103" not in rules(data)
 
 
 def test_undocumented_runtime_is_a_warning_with_did_you_mean() -> None:
-    data = load("official-object-detection.json")
+    data = example("modelarts/official-object-detection.json")
     data["runtime"] = "tf1.13-python3.6-CPU"
     (diagnostic,) = [d for d in check(data) if d.rule == "MA103"]
     assert diagnostic.severity is Severity.WARNING
@@ -215,7 +207,7 @@ def test_undocumented_runtime_is_a_warning_with_did_you_mean() -> None:
 
 
 def test_runtime_is_checked_against_the_engine_a_misspelling_meant() -> None:
-    data = load("official-object-detection.json")
+    data = example("modelarts/official-object-detection.json")
     data.update(model_type="Tensorflow", runtime="tf2.1-python3.7")
     assert "MA103" not in rules(data)
     data["runtime"] = "python3.8"
@@ -223,7 +215,7 @@ def test_runtime_is_checked_against_the_engine_a_misspelling_meant() -> None:
 
 
 def test_runtime_on_an_image_model_is_flagged_as_ignored() -> None:
-    data = load("config.json")
+    data = example("modelarts/config.json")
     data["runtime"] = "python3.6"
     assert ("MA103", "warning", "/runtime") in found(data)
 
@@ -232,13 +224,13 @@ def test_runtime_on_an_image_model_is_flagged_as_ignored() -> None:
 
 
 def test_custom_image_port_other_than_8080_is_flagged() -> None:
-    data = load("config.json")
+    data = example("modelarts/config.json")
     data["port"] = 8443
     assert ("MA104", "warning", "/port") in found(data)
 
 
 def test_port_8080_or_no_port_passes() -> None:
-    data = load("config.json")
+    data = example("modelarts/config.json")
     assert "MA104" not in rules(data)
     del data["port"]
     assert "MA104" not in rules(data)
@@ -246,7 +238,7 @@ def test_port_8080_or_no_port_passes() -> None:
 
 @pytest.mark.parametrize("pointer", ["/protocol", "/apis/0/protocol"])
 def test_protocol_other_than_http_or_https_is_flagged(pointer: str) -> None:
-    data = load("config.json")
+    data = example("modelarts/config.json")
     owner = data if pointer == "/protocol" else data["apis"][0]
     owner["protocol"] = "htps"
     (diagnostic,) = [d for d in check(data) if d.rule == "MA105"]
@@ -255,10 +247,10 @@ def test_protocol_other_than_http_or_https_is_flagged(pointer: str) -> None:
 
 
 def test_swr_location_on_an_engine_model_is_flagged() -> None:
-    data = load("official-object-detection.json")
+    data = example("modelarts/official-object-detection.json")
     data["swr_location"] = "swr.cn-north-4.myhuaweicloud.com/deploykit/echo:1.0"
     assert ("MA106", "warning", "/swr_location") in found(data)
-    image = copy.deepcopy(load("config.json"))
+    image = copy.deepcopy(example("modelarts/config.json"))
     image["swr_location"] = data["swr_location"]
     assert "MA106" not in rules(image)
 
@@ -269,7 +261,7 @@ def test_swr_location_on_an_engine_model_is_flagged() -> None:
 def test_examples_directory_validates_without_errors_and_locates_findings() -> None:
     from deploykit.validation import validate_paths
 
-    report = validate_paths([str(EXAMPLES)])
+    report = validate_paths([str(EXAMPLES / "modelarts")])
     assert {f.platform for f in report.files} == {"modelarts"}
     assert len(report.files) == len(OFFICIAL) + 1
     assert report.errors == 0
@@ -282,3 +274,16 @@ def test_examples_directory_validates_without_errors_and_locates_findings() -> N
     ]
     # `"procotol": "http"` is on line 2; the column points at the misspelled key.
     assert (typo.line, typo.column) == (2, 12)
+
+
+def test_missing_model_type_is_reported_and_the_rest_still_checked() -> None:
+    data = example("modelarts/config.json")
+    del data["model_type"]
+    data["health"]["url"] = "health"
+    assert {"MA003", "MA131"} <= rules(data)
+
+
+def test_null_where_a_required_string_belongs_is_a_type_error() -> None:
+    data = example("modelarts/config.json")
+    data["model_type"] = None
+    assert ("MA002", "error", "/model_type") in found(data)

@@ -1,21 +1,18 @@
-"""ModelArts `dependencies[]` rules (MA120–MA125), on the examples users copy."""
+"""ModelArts `dependencies[]` rules (MA120–MA126), on the examples users copy."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from spec_kit import example
 
-from deploykit.rules.modelarts import check
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "modelarts"
+from deploykit.rules.modelarts.document import check
 
 
 def detection(**package: str) -> Any:
     """The official object-detection example with its first package replaced."""
-    data = json.loads((EXAMPLES / "official-object-detection.json").read_text(encoding="utf-8"))
+    data = example("modelarts/official-object-detection.json")
     data["dependencies"][0]["packages"][0] = package
     return data
 
@@ -55,10 +52,14 @@ def test_version_without_restraint_fails() -> None:
     ]
 
 
-def test_restraint_without_version_fails() -> None:
-    assert of("MA122", detection(package_name="numpy", restraint="ATLEAST")) == [
-        ("error", f"{FIRST}/restraint")
-    ]
+def test_restraint_without_version_is_a_warning_that_it_is_ignored() -> None:
+    # reference §1.5: restraint is mandatory only with a package_version; offline wheels are
+    # installed with a restraint alone, which is unnecessary, not invalid.
+    data = detection(package_name="numpy", restraint="ATLEAST")
+    assert of("MA122", data) == []
+    (diagnostic,) = [d for d in check(data) if d.rule == "MA126"]
+    assert (diagnostic.severity.value, diagnostic.pointer) == ("warning", f"{FIRST}/restraint")
+    assert "ignored" in diagnostic.message
 
 
 def test_no_version_and_no_restraint_passes() -> None:
@@ -98,7 +99,7 @@ def test_ordinary_package_names_pass(name: str) -> None:
 
 
 def test_dependencies_on_an_image_model_are_flagged() -> None:
-    data = json.loads((EXAMPLES / "config.json").read_text(encoding="utf-8"))
+    data = example("modelarts/config.json")
     assert of("MA125", data) == []
     data["dependencies"] = [{"installer": "pip", "packages": [{"package_name": "flask"}]}]
     (diagnostic,) = [d for d in check(data) if d.rule == "MA125"]
@@ -107,6 +108,15 @@ def test_dependencies_on_an_image_model_are_flagged() -> None:
 
 
 def test_empty_dependency_list_on_an_image_model_passes() -> None:
-    data = json.loads((EXAMPLES / "config.json").read_text(encoding="utf-8"))
+    data = example("modelarts/config.json")
     data["dependencies"] = []
     assert of("MA125", data) == []
+
+
+def test_a_package_without_a_name_does_not_hide_the_others() -> None:
+    # The rules read the typed model: a missing required key is reported by a rule, so the
+    # rest of the list stays in the model and is still checked (every finding at once).
+    data = detection(package_version="1.15.0", restraint="EXACT")  # no package_name
+    data["dependencies"][0]["packages"].append({"package_name": "torch", "package_version": "2"})
+    assert of("MA003", data) == [("error", FIRST)]
+    assert of("MA122", data) == [("error", "/dependencies/0/packages/2/package_version")]

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from spec_kit import example
 
-from deploykit.rules.modelarts import check
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "modelarts"
+from deploykit.rules.modelarts.document import check
 
 
 def image(**health: Any) -> Any:
     """The example custom-image config with `health` fields overridden."""
-    data = json.loads((EXAMPLES / "config.json").read_text(encoding="utf-8"))
+    data = example("modelarts/config.json")
     data["health"].update(health)
     return data
 
@@ -47,10 +44,7 @@ def test_zero_period_threshold_or_timeout_is_out_of_range(key: str) -> None:
 
 
 def test_platform_returned_probes_with_string_numbers_pass() -> None:
-    data = json.loads(
-        (EXAMPLES / "official-platform-returned.json").read_text(encoding="utf-8")
-    )
-    assert check(data) == []
+    assert check(example("modelarts/official-platform-returned.json")) == []
 
 
 def test_health_url_must_start_with_a_slash() -> None:
@@ -66,7 +60,7 @@ def test_custom_image_health_path_other_than_seed_path_is_a_warning() -> None:
 
 
 def test_seed_health_path_applies_to_custom_images_only() -> None:
-    data = json.loads((EXAMPLES / "official-object-detection.json").read_text(encoding="utf-8"))
+    data = example("modelarts/official-object-detection.json")
     data["health"] = {"url": "/ping", "protocol": "http"}
     assert of("MA132", data) == []
 

@@ -7,20 +7,18 @@ never a traceback. Hypothesis replaces one place of the example configs with arb
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from spec_kit import example
 
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic
-from deploykit.rules.modelarts import check
+from deploykit.rules.modelarts.document import check
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "modelarts"
 BASES = [
-    json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+    example(f"modelarts/{name}")
     for name in (
         "config.json",
         "official-platform-returned.json",
@@ -57,7 +55,7 @@ def replaced(document: Any, pointer: str, value: Any) -> Any:
     return out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(data=st.data())
 def test_any_value_anywhere_gives_diagnostics_not_an_exception(data: st.DataObject) -> None:
     base = data.draw(st.sampled_from(BASES))

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploykit.rules.image_shell import Command, expand
+from deploykit.images.shell import Command, expand
 
 
 @dataclass(frozen=True)

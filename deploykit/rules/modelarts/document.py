@@ -16,12 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from deploykit import facts
-from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.diagnostics.registry import rule
 from deploykit.models.modelarts import (
     ALGORITHM_MAX_LENGTH,
     CHINESE,
     FORBIDDEN_CHARACTERS,
+    REQUIRED,
     ModelArtsConfig,
 )
 from deploykit.models.modelarts_engines import (
@@ -33,18 +34,19 @@ from deploykit.models.modelarts_engines import (
     is_known_runtime,
     known_runtimes,
 )
-from deploykit.rules.modelarts_apis import check_apis
-from deploykit.rules.modelarts_dependencies import check_dependencies
-from deploykit.rules.modelarts_fields import is_image, suggestion_for, text
-from deploykit.rules.modelarts_health import check_health
-from deploykit.rules.registry import rule
-from deploykit.rules.shape import ShapeRules, check_shape, closest, field_path
+from deploykit.rules.modelarts.apis import check_apis, explained_keys
+from deploykit.rules.modelarts.dependencies import check_dependencies
+from deploykit.rules.modelarts.health import check_health
+from deploykit.rules.placeholders import with_placeholder_findings
+from deploykit.rules.shape import (
+    ShapeRules,
+    check_shape,
+    closest,
+    field_path,
+    missing_keys,
+    suggestion_for,
+)
 
-# seeds/002, seeds/003 and reference §2.1 (CN21, OTC 2022 & 2025): "the external service port
-# of the image must be 8080". Newer Huawei docs make the port configurable (console default
-# 8080; TF example port 90), and a port the image does not listen on leaves the service
-# "Deploying" for ever (reference §2.1 FAQ), hence a warning, not an error.
-CUSTOM_IMAGE_PORT = facts.MODELARTS_IMAGE_PORT
 # reference §1.2, §1.4: http or https (console default HTTPS).
 PROTOCOLS = ("http", "https")
 
@@ -105,20 +107,25 @@ SWR_LOCATION = rule(
 
 
 def check(data: Any) -> list[Diagnostic]:
-    """Every shape and semantic finding about one parsed config.json."""
-    _, found = check_shape(ModelArtsConfig, data, SHAPE)
-    if not isinstance(data, dict):
-        return found
-    found.extend(_algorithm(data))
-    found.extend(_engine_and_runtime(data))
-    found.extend(_port_and_protocols(data))
-    found.extend(check_apis(data))
-    found.extend(check_dependencies(data))
-    found.extend(check_health(data))
-    return found
+    """Every shape and semantic finding about one parsed config.json: the rules read the
+    typed model, built from the input minus the values that failed their shape check."""
+    config, found = check_shape(ModelArtsConfig, data, SHAPE)
+    if config is not None and isinstance(data, dict):
+        apis = check_apis(config, data)
+        # A key a rule explains (a response nested in the request) is not also "unknown".
+        explained = explained_keys(apis)
+        found = [d for d in found if d.pointer not in explained]
+        found.extend(missing_keys(data, REQUIRED, SHAPE.missing))
+        found.extend(_algorithm(config, data))
+        found.extend(_engine_and_runtime(config))
+        found.extend(_port_and_protocols(config))
+        found.extend(apis)
+        found.extend(check_dependencies(config))
+        found.extend(check_health(config, data))
+    return with_placeholder_findings(data, found)
 
 
-def _algorithm(data: dict[str, Any]) -> list[Diagnostic]:
+def _algorithm(config: ModelArtsConfig, data: dict[str, Any]) -> list[Diagnostic]:
     if "model_algorithm" not in data:
         # The TF provider's Image example (reference §1.9) omits it and is a published,
         # evidently working config; every spec table says "Yes". Warn there, error elsewhere.
@@ -128,13 +135,13 @@ def _algorithm(data: dict[str, Any]) -> list[Diagnostic]:
                 "config.json has no `model_algorithm`, which every version of the "
                 "specification requires",
                 suggestion='add e.g. "model_algorithm": "image_classification"',
-                severity=Severity.WARNING if is_image(data) else None,
+                severity=Severity.WARNING if config.is_image else None,
                 anchor="key",
             )
         ]
-    value = text(data, "model_algorithm")
+    value = config.model_algorithm
     if value is None:
-        return []
+        return []  # not a string: the shape check said so
     problems = []
     if not value[:1].isascii() or not value[:1].isalpha():
         problems.append("must start with a letter")
@@ -155,9 +162,9 @@ def _algorithm(data: dict[str, Any]) -> list[Diagnostic]:
     ]
 
 
-def _engine_and_runtime(data: dict[str, Any]) -> list[Diagnostic]:
+def _engine_and_runtime(config: ModelArtsConfig) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    engine = text(data, "model_type")
+    engine = config.model_type
     names = [e.name for e in ENGINES]
     if engine is not None and engine not in names:
         found.append(
@@ -178,7 +185,7 @@ def _engine_and_runtime(data: dict[str, Any]) -> list[Diagnostic]:
                 suggestion="choose a current engine, or Image with your own container",
             )
         )
-    runtime = text(data, "runtime")
+    runtime = config.runtime
     if runtime is None or engine is None:
         return found
     # A misspelled engine (`Tensorflow`) still tells which runtime table the user meant.
@@ -207,30 +214,24 @@ def _engine_and_runtime(data: dict[str, Any]) -> list[Diagnostic]:
     return found
 
 
-def _port_and_protocols(data: dict[str, Any]) -> list[Diagnostic]:
+def _port_and_protocols(config: ModelArtsConfig) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    port = data.get("port")
-    if is_image(data) and isinstance(port, int) and port != CUSTOM_IMAGE_PORT:
+    port = config.port
+    if config.is_image and port is not None and port != facts.MODELARTS_IMAGE_PORT:
         found.append(
             PORT(
                 "/port",
                 f"port {port}: the custom-image specification says the image serves on "
-                f"{CUSTOM_IMAGE_PORT}, and a port the image does not listen on leaves the "
-                "service deploying for ever",
-                suggestion=f"listen on {CUSTOM_IMAGE_PORT} and set \"port\": "
-                f"{CUSTOM_IMAGE_PORT}, or make sure the image listens on {port}",
+                f"{facts.MODELARTS_IMAGE_PORT}, and a port the image does not listen on leaves "
+                "the service deploying for ever",
+                suggestion=f"listen on {facts.MODELARTS_IMAGE_PORT} and set \"port\": "
+                f"{facts.MODELARTS_IMAGE_PORT}, or make sure the image listens on {port}",
             )
         )
-    places = [("/protocol", data.get("protocol"))]
-    apis = data.get("apis")
-    if isinstance(apis, list):
-        places += [
-            (jp.join("apis", i, "protocol"), api.get("protocol"))
-            for i, api in enumerate(apis)
-            if isinstance(api, dict)
-        ]
+    places = [("/protocol", config.protocol)]
+    places += [(f"/apis/{i}/protocol", api.protocol) for i, api in enumerate(config.apis or ())]
     for pointer, protocol in places:
-        if isinstance(protocol, str) and protocol.casefold() not in PROTOCOLS:
+        if protocol is not None and protocol.casefold() not in PROTOCOLS:
             found.append(
                 PROTOCOL(
                     pointer,
@@ -238,7 +239,7 @@ def _port_and_protocols(data: dict[str, Any]) -> list[Diagnostic]:
                     suggestion=suggestion_for(protocol, PROTOCOLS, "protocols"),
                 )
             )
-    if "swr_location" in data and not is_image(data) and "model_type" in data:
+    if config.swr_location is not None and config.model_type is not None and not config.is_image:
         found.append(
             SWR_LOCATION(
                 "/swr_location",

@@ -1,8 +1,4 @@
-"""Diagnostics: what every check, conversion and renderer speaks.
-
-Rules create a :class:`Diagnostic` with a JSON pointer; :func:`deploykit.validation.validate`
-fills ``line``/``column`` from the file's source map. Renderers see nothing else.
-"""
+"""Diagnostics and reports: one finding about one place, the findings of a file, of a run."""
 
 from __future__ import annotations
 

@@ -8,17 +8,19 @@ from typing import Any
 
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.modelarts_fields import is_image, objects, suggestion_for, text
-from deploykit.rules.registry import rule
-from deploykit.rules.shape import closest, field_path
+from deploykit.diagnostics.registry import rule
+from deploykit.models.modelarts import Api, ApiMessage, ModelArtsConfig
+from deploykit.rules.shape import closest, field_path, suggestion_for
 
 # reference §1.4: "preset engines expose only /" (OTC-CFG Table 3, HW-CFG).
 ENGINE_URL = "/"
 # reference §1.4: the API object's method, "post" by default; the CreateModel API lists
 # post/get. Compared case-insensitively: every official example writes lowercase `post`.
 METHODS = ("post", "get")
-# reference §1.4 (OTC-CFG Tables 4–5): JSON body or file upload.
-CONTENT_TYPES = ("application/json", "multipart/form-data")
+# reference §1.4 (OTC-CFG Tables 4–5): JSON body or file upload; a request's Content-type
+# defaults to application/json.
+JSON_BODY, FILE_UPLOAD = "application/json", "multipart/form-data"
+CONTENT_TYPES = (JSON_BODY, FILE_UPLOAD)
 # JSON Schema keywords (draft 4 to 2020-12) the body schemas may use; anything else that
 # is close to one of them is a typo (`item`, `roperties`, reference §1.10 and §6).
 SCHEMA_KEYWORDS = (
@@ -30,7 +32,15 @@ SCHEMA_KEYWORDS = (
     "definitions", "$defs", "patternProperties", "dependencies", "contains",
 )
 # The standard types plus the platform's "file" (an upload control, reference §1.4).
-SCHEMA_TYPES = ("object", "array", "string", "number", "integer", "boolean", "null", "file")
+FILE_TYPE = "file"
+SCHEMA_TYPES = ("object", "array", "string", "number", "integer", "boolean", "null", FILE_TYPE)
+# Programming-language type names written where JSON Schema has its own (real files write
+# "list" and "float", reference §6), and the JSON Schema type each one means.
+TYPE_NAMES = {
+    "list": "array", "tuple": "array", "dict": "object", "map": "object", "json": "object",
+    "float": "number", "double": "number", "decimal": "number", "int": "integer",
+    "long": "integer", "str": "string", "text": "string", "bool": "boolean",
+}  # fmt: skip
 # Keywords whose value is a map from user-chosen names to schemas.
 _NAMED_SCHEMAS = ("properties", "patternProperties", "definitions", "$defs")
 _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
@@ -62,32 +72,94 @@ SCHEMA_KEYWORD = rule(
 )
 SCHEMA_TYPE = rule(
     "MA115", Severity.WARNING, "modelarts",
-    "JSON Schema type is not a standard type or the platform's `file` (e.g. `list`)",
+    "JSON Schema type is not a standard type or the platform's `file` (e.g. `list`, `float`)",
     source="reference/modelarts.md §1.4, §6 (`\"type\": \"list\"` in real files)",
+)
+NESTED_RESPONSE = rule(
+    "MA116", Severity.WARNING, "modelarts",
+    "apis[].request holds a `response`: the API then declares no response schema",
+    source="reference/modelarts.md §1.4 (OTC-CFG Table 3: request and response are both "
+    "members of the api object)",
+)
+FILE_IN_JSON_REQUEST = rule(
+    "MA117", Severity.WARNING, "modelarts",
+    'a `"type": "file"` input in an application/json request: file inputs need '
+    "multipart/form-data",
+    source="reference/modelarts.md §1.4 (OTC-CFG Table 4: application/json is a JSON body, "
+    "multipart/form-data a file upload)",
 )
 
 
-def check_apis(data: Any) -> list[Diagnostic]:
+def check_apis(config: ModelArtsConfig, data: dict[str, Any]) -> list[Diagnostic]:
+    """``data``: the input, for what the model cannot hold (a response nested in a request)."""
     found: list[Diagnostic] = []
-    image = is_image(data)
-    for where, api in objects(data, "apis"):
-        url = text(api, "url")
-        if url is not None:
-            found.extend(_url(where, url, image))
-        method = text(api, "method")
+    for index, api in enumerate(config.apis or ()):
+        where = f"/apis/{index}"
+        if api.url is not None:
+            found.extend(_url(where, api.url, config.is_image))
+        method = api.method
         if method is not None and method.casefold() not in METHODS:
             found.append(
                 API_METHOD(
-                    jp.child(where, "method"),
+                    f"{where}/method",
                     f"{field_path(where)}.method is {method!r}; ModelArts calls APIs with post "
                     "or get",
                     suggestion=suggestion_for(method, METHODS, "methods"),
                 )
             )
-        for part in ("request", "response"):
-            message = api.get(part)
-            if isinstance(message, dict):
-                found.extend(_message(jp.child(where, part), message))
+        for part, message in (("request", api.request), ("response", api.response)):
+            if message is not None:
+                found.extend(_message(f"{where}/{part}", message.content_type, message.data))
+        if api.request is not None:
+            found.extend(_file_inputs(f"{where}/request", api.request))
+            raw_request = data["apis"][index]["request"]  # an object, or there were no model
+            found.extend(_nested_response(where, api, raw_request.get("response")))
+    return found
+
+
+def explained_keys(found: list[Diagnostic]) -> set[str]:
+    """Pointers of keys these rules explain better than "unknown key" does."""
+    return {d.pointer for d in found if d.rule == NESTED_RESPONSE.id and d.pointer}
+
+
+def _nested_response(where: str, api: Api, nested: Any) -> list[Diagnostic]:
+    if not isinstance(nested, dict):
+        return []
+    at = f"{where}/request/response"
+    also = "; the one beside request is used" if api.response is not None else ""
+    content_type = nested.get("Content-type")
+    return [
+        NESTED_RESPONSE(
+            at,
+            f"{field_path(at)} is nested inside the request, where ModelArts does not look for "
+            f"it, so {field_path(where)} declares no response schema{also}",
+            suggestion=f"move `response` out of `request`, to {field_path(where)}.response",
+            anchor="key",
+        ),
+        *_message(at, content_type if isinstance(content_type, str) else None, nested.get("data")),
+    ]
+
+
+def _file_inputs(where: str, request: ApiMessage) -> list[Diagnostic]:
+    content_type = request.content_type
+    media_type = _media_type(content_type) if content_type is not None else JSON_BODY
+    schema = request.data
+    if media_type != JSON_BODY or not isinstance(schema, dict):
+        return []
+    stated = "is" if content_type is not None else "defaults to"
+    found = []
+    for pointer, node in _subschemas(f"{where}/data", schema):
+        kind = node.get("type")
+        if kind == FILE_TYPE or (isinstance(kind, list) and FILE_TYPE in kind):
+            found.append(
+                FILE_IN_JSON_REQUEST(
+                    jp.child(pointer, "type"),
+                    f"{field_path(pointer)} is a file input, but {field_path(where)}'s "
+                    f"Content-type {stated} {JSON_BODY}, and a JSON body cannot carry a file",
+                    suggestion=f'set "Content-type": "{FILE_UPLOAD}" in {field_path(where)}, '
+                    'or take the file as a base64 "string"',
+                )
+            )
     return found
 
 
@@ -114,20 +186,23 @@ def _url(where: str, url: str, image: bool) -> list[Diagnostic]:
     return []
 
 
-def _message(where: str, message: dict[str, Any]) -> list[Diagnostic]:
+def _message(where: str, content_type: str | None, schema: Any) -> list[Diagnostic]:
+    """A request or response: its Content-type and the JSON Schema of its body."""
     found: list[Diagnostic] = []
-    content_type = text(message, "Content-type")
     if content_type is not None:
-        found.extend(_content_type(jp.child(where, "Content-type"), content_type))
-    schema = message.get("data")
-    if isinstance(schema, dict):
-        found.extend(_schema(jp.child(where, "data"), schema))
+        found.extend(_content_type(f"{where}/Content-type", content_type))
+    if isinstance(schema, dict):  # the spec table says String, every example an object
+        found.extend(_schema(f"{where}/data", schema))
     return found
 
 
-def _content_type(pointer: str, value: str) -> list[Diagnostic]:
+def _media_type(content_type: str) -> str:
     # Parameters such as "; charset=utf-8" do not change the media type.
-    media_type = value.split(";", 1)[0].strip().casefold()
+    return content_type.split(";", 1)[0].strip().casefold()
+
+
+def _content_type(pointer: str, value: str) -> list[Diagnostic]:
+    media_type = _media_type(value)
     if media_type in CONTENT_TYPES:
         return []
     return [
@@ -174,10 +249,9 @@ def _schema(where: str, schema: dict[str, Any]) -> list[Diagnostic]:
 
 
 def _type_fix(name: str) -> str:
-    if name.casefold() in ("list", "tuple"):
-        return 'use "array"'
-    if name.casefold() in ("dict", "map", "json"):
-        return 'use "object"'
+    meant = TYPE_NAMES.get(name.casefold())
+    if meant is not None:
+        return f'use "{meant}"'
     return suggestion_for(name, SCHEMA_TYPES, "types")
 
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.models.modelarts import CHINESE, FORBIDDEN_CHARACTERS
-from deploykit.rules.modelarts_fields import blank, is_image, objects, suggestion_for
-from deploykit.rules.registry import rule
-from deploykit.rules.shape import field_path
+from deploykit.diagnostics.registry import rule
+from deploykit.models.modelarts import CHINESE, FORBIDDEN_CHARACTERS, ModelArtsConfig, Package
+from deploykit.rules.shape import field_path, suggestion_for
 
 # reference §1.5: "only pip" since 2021 (OTC-CFG, CN21-CFG); the 2018 documents also allowed
 # conda, yum and apt-get (EX-OLD), which error codes ModelArts.3040/3041 still mention.
@@ -33,8 +30,9 @@ RESTRAINT = rule(
 )
 RESTRAINT_PAIRING = rule(
     "MA122", Severity.ERROR, "modelarts",
-    "packages[].restraint is given exactly when package_version is",
-    source="reference/modelarts.md §1.5 (OTC-CFG Table 7)",
+    "packages[].package_version is given without a restraint",
+    source="reference/modelarts.md §1.5 (OTC-CFG Table 7: restraint is mandatory when "
+    "package_version is given)",
 )
 EMPTY_CONSTRAINT = rule(
     "MA123", Severity.WARNING, "modelarts",
@@ -51,12 +49,20 @@ IMAGE_DEPENDENCIES = rule(
     "dependencies cannot be installed for a custom-image (Image) model",
     source="reference/modelarts.md §1.2, §1.5 (OTC-CFG, HW-CFG 2025-07-23)",
 )
+# The spec makes `restraint` mandatory only when `package_version` is given; a restraint
+# alone constrains nothing, and real configs that install offline wheels write exactly that.
+# Unnecessary, not invalid: a warning.
+RESTRAINT_IGNORED = rule(
+    "MA126", Severity.WARNING, "modelarts",
+    "packages[].restraint without a package_version is ignored",
+    source="reference/modelarts.md §1.5 (OTC-CFG Table 7: restraint is mandatory only when "
+    "package_version is given)",
+)
 
 
-def check_dependencies(data: Any) -> list[Diagnostic]:
+def check_dependencies(config: ModelArtsConfig) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    dependencies = jp.resolve(data, "/dependencies")
-    if is_image(data) and isinstance(dependencies, list) and dependencies:
+    if config.is_image and config.dependencies:
         found.append(
             IMAGE_DEPENDENCIES(
                 "/dependencies",
@@ -66,15 +72,22 @@ def check_dependencies(data: Any) -> list[Diagnostic]:
                 "and remove `dependencies`",
             )
         )
-    for where, dependency in objects(data, "dependencies"):
-        found.extend(_installer(where, dependency.get("installer")))
-        for place, package in objects(dependency, "packages"):
-            found.extend(_package(where + place, package))
+    for index, dependency in enumerate(config.dependencies or ()):
+        where = f"/dependencies/{index}"
+        found.extend(_installer(where, dependency.installer))
+        for position, package in enumerate(dependency.packages or ()):
+            found.extend(_package(f"{where}/packages/{position}", package))
     return found
 
 
-def _installer(where: str, installer: Any) -> list[Diagnostic]:
-    if not isinstance(installer, str) or installer in INSTALLERS:
+def _blank(value: str | None) -> bool:
+    """Absent, null or an empty/whitespace string: the official examples write ``""`` for
+    "no constraint" (reference §1.5, §1.10)."""
+    return value is None or not value.strip()
+
+
+def _installer(where: str, installer: str | None) -> list[Diagnostic]:
+    if installer is None or installer in INSTALLERS:
         return []
     if installer.casefold() in OLD_INSTALLERS:
         hint = "only pip is supported since 2021; install system packages in a custom image"
@@ -82,65 +95,68 @@ def _installer(where: str, installer: Any) -> list[Diagnostic]:
         hint = suggestion_for(installer, INSTALLERS, "documented installers")
     return [
         INSTALLER(
-            jp.child(where, "installer"),
+            f"{where}/installer",
             f"{field_path(where)}.installer is {installer!r}; ModelArts installs with pip only",
             suggestion=hint,
         )
     ]
 
 
-def _package(where: str, package: dict[str, Any]) -> list[Diagnostic]:
+def _package(where: str, package: Package) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    name, version, restraint = (
-        package.get("package_name"),
-        package.get("package_version"),
-        package.get("restraint"),
-    )
+    name, version, restraint = package.package_name, package.package_version, package.restraint
     for key, value in (("package_name", name), ("package_version", version)):
-        if isinstance(value, str):
-            found.extend(_characters(jp.child(where, key), value))
+        if value is not None:
+            found.extend(_characters(f"{where}/{key}", value))
     empties = [
         key
         for key, value in (("package_version", version), ("restraint", restraint))
-        if isinstance(value, str) and blank(value)
+        if value is not None and _blank(value)
     ]
     if empties:
         found.append(
             EMPTY_CONSTRAINT(
-                jp.child(where, empties[0]),
+                f"{where}/{empties[0]}",
                 f"{field_path(where)}: an empty {' and '.join(empties)} means no version "
                 "requirement",
                 suggestion=f"remove {' and '.join(repr(k) for k in empties)} instead of "
                 'writing ""',
             )
         )
-    if isinstance(restraint, str) and not blank(restraint) and restraint not in RESTRAINTS:
+    if restraint is not None and not _blank(restraint) and restraint not in RESTRAINTS:
         found.append(
             RESTRAINT(
-                jp.child(where, "restraint"),
+                f"{where}/restraint",
                 f"{field_path(where)}.restraint is {restraint!r}; ModelArts accepts EXACT "
                 "(==), ATLEAST (>=) or ATMOST (<=)",
                 suggestion=suggestion_for(restraint, RESTRAINTS, "restraints"),
             )
         )
-    has_version, has_restraint = not blank(version), not blank(restraint)
+    found.extend(_pairing(where, version, restraint))
+    return found
+
+
+def _pairing(where: str, version: str | None, restraint: str | None) -> list[Diagnostic]:
+    has_version, has_restraint = not _blank(version), not _blank(restraint)
     if has_version and not has_restraint:
-        found.append(
+        return [
             RESTRAINT_PAIRING(
-                jp.child(where, "package_version"),
+                f"{where}/package_version",
                 f"{field_path(where)} gives package_version {version!r} without a restraint",
                 suggestion='add "restraint": "EXACT" (or ATLEAST/ATMOST)',
             )
-        )
-    elif has_restraint and not has_version:
-        found.append(
-            RESTRAINT_PAIRING(
-                jp.child(where, "restraint"),
-                f"{field_path(where)} gives restraint {restraint!r} without a package_version",
-                suggestion="add the package_version, or remove the restraint",
+        ]
+    if has_restraint and not has_version:
+        return [
+            RESTRAINT_IGNORED(
+                f"{where}/restraint",
+                f"{field_path(where)} gives restraint {restraint!r} without a package_version, "
+                "so the restraint is ignored and any version is installed",
+                suggestion="add the package_version the restraint is about, or remove the "
+                "restraint",
             )
-        )
-    return found
+        ]
+    return []
 
 
 def _characters(where: str, value: str) -> list[Diagnostic]:

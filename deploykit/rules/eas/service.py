@@ -1,5 +1,5 @@
-"""EAS2xx: service name, metadata and resources, images and registry auth, storage,
-processors, autoscaler, networking.
+"""EAS2xx: service name, metadata and resources, storage, processors, autoscaler, networking;
+images and registry auth are in :mod:`deploykit.rules.eas.images`.
 
 Facts are tables at the top, each citing its source; the checks below only read them.
 Pointers are f-strings of fixed keys (no escaping needed): these checks run on every file.
@@ -7,16 +7,15 @@ Pointers are f-strings of fixed keys (no escaping needed): these checks run on e
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from typing import Any
 
 from deploykit import facts
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.models.eas import Autoscaler, EasService, Metadata
+from deploykit.diagnostics.registry import rule
+from deploykit.models.eas import Autoscaler, EasService, Metadata, service_name
 from deploykit.models.eas_containers import StorageItem
-from deploykit.rules.registry import rule
+from deploykit.rules.eas.images import check_images
 from deploykit.rules.shape import field_path, was_given
 from deploykit.secrets import redact_userinfo
 
@@ -41,28 +40,9 @@ PROCESSOR_REQUIRES = {
     "java": "processor_mainclass",
 }
 
-# seeds/004: EAS has no internet access by default; Container Registry images must use the
-# region's VPC address (registry-vpc.cn-shanghai.aliyuncs.com). Internet registries:
-INTERNET_REGISTRIES = frozenset({
-    "docker.io", "index.docker.io", "registry-1.docker.io", "ghcr.io", "quay.io", "gcr.io",
-    "nvcr.io", "registry.k8s.io", "public.ecr.aws", "mcr.microsoft.com",
-})  # fmt: skip
-# Container Registry public-network addresses and the VPC address to use instead (seeds/004;
-# Enterprise Edition instances follow the same "-vpc" pattern, reference/eas.md §1.5).
-ACR_PUBLIC_TO_VPC = (
-    (re.compile(r"^registry\.([a-z0-9-]+)\.aliyuncs\.com$"), r"registry-vpc.\1.aliyuncs.com"),
-    (
-        re.compile(r"^([a-z0-9-]+)-registry\.([a-z0-9-]+)\.cr\.aliyuncs\.com$"),
-        r"\1-registry-vpc.\2.cr.aliyuncs.com",
-    ),
-)
-# The same account pulls Container Registry images with no dockerAuth (seeds/004).
-ALIBABA_REGISTRY_SUFFIX = ".aliyuncs.com"
-# Reachable with no setup: Personal Edition's per-region internal address (seeds/004) and
-# EAS's own image registry (eas-registry-vpc.<region>.cr.aliyuncs.com, reference/eas.md §1.5).
-EAS_REACHABLE_REGISTRY_PREFIXES = ("registry-vpc.", "eas-registry-vpc.")
-# Enterprise Edition instances are reachable only inside their VPC (seeds/004).
-ENTERPRISE_REGISTRY_SUFFIX = ".cr.aliyuncs.com"
+# reference/eas.md §1.1: model_path is an OSS address, an HTTP address of an archive, "or a
+# local path (only for the `test` command)"; processor_path takes the same formats.
+PACKAGE_PATH_KEYS = ("model_path", "processor_path")
 
 NO_NAME = rule(
     "EAS201", Severity.ERROR, "eas", "the service has no name",
@@ -80,20 +60,6 @@ NEGATIVE_RESOURCE = rule(
 MEMORY_UNIT = rule(
     "EAS204", Severity.WARNING, "eas", "metadata.memory looks like GB; it is in MB",
     source="reference/eas.md §1.2 (memory: integer, MB; 4096 = 4 GB)",
-)
-DOCKER_AUTH = rule(
-    "EAS205", Severity.ERROR, "eas",
-    "dockerAuth is not base64 of `username:password` (a masked value is a warning)",
-    source="seeds/004; reference/eas.md §0.4",
-)
-PUBLIC_IMAGE = rule(
-    "EAS206", Severity.WARNING, "eas",
-    "image is on a public-network registry address EAS cannot reach by default",
-    source="seeds/004 (EAS has no internet access; use registry-vpc.<region>.aliyuncs.com)",
-)
-PRIVATE_IMAGE_NO_AUTH = rule(
-    "EAS207", Severity.WARNING, "eas", "image on a self-managed registry and no dockerAuth",
-    source="seeds/004 (self-managed registries need dockerAuth and a VPC connection)",
 )
 STORAGE_SOURCE = rule(
     "EAS208", Severity.ERROR, "eas", "storage item does not have exactly one source",
@@ -157,10 +123,18 @@ QOS_VALUE = rule(
     "EAS222", Severity.WARNING, "eas", "metadata.qos is not a documented value",
     source="reference/eas.md §1.2 (empty or BestEffort)",
 )
-REGISTRY_NEEDS_VPC = rule(
-    "EAS223", Severity.WARNING, "eas",
-    "image on an Enterprise Edition or self-managed registry and no cloud.networking VPC",
-    source="seeds/004 (such registries are reachable only inside their VPC)",
+NAME_CHARACTER = rule(
+    "EAS225", Severity.ERROR, "eas",
+    "service name holds a character no request can carry (a lone surrogate, a control "
+    "character)",
+    source="reference/eas.md §1.12 (names are lowercase letters, digits and `_`); RFC 8259 "
+    "§8.1 (JSON text exchanged between systems is UTF-8, which has no lone surrogates)",
+)
+LOCAL_PACKAGE = rule(
+    "EAS224", Severity.WARNING, "eas",
+    "model_path or processor_path is a local path, which EAS reads only under `eascmd test`",
+    source="reference/eas.md §1.1 (model_path: OSS, HTTP, or a local path for `test` only; "
+    "processor_path: the same formats)",
 )
 
 
@@ -172,12 +146,11 @@ def check_service(service: EasService, data: dict[str, Any]) -> list[Diagnostic]
     _name(found, service, data)
     if service.metadata is not None:
         _metadata(found, service.metadata)
-    if service.docker_auth is not None:
-        _docker_auth(found, service.docker_auth.get_secret_value())
-    _images(found, service)
+    check_images(found, service)
     if service.storage:
         _storage(found, service.storage, data)
     _processor(found, service, data)
+    _package_paths(found, service)
     if service.autoscaler is not None:
         _autoscaler(found, service.autoscaler)
     _placement(found, service)
@@ -198,7 +171,7 @@ def check_service(service: EasService, data: dict[str, Any]) -> list[Diagnostic]
 
 
 def _name(found: list[Diagnostic], service: EasService, data: dict[str, Any]) -> None:
-    name = service.service_name()
+    name = service_name(data)
     if not name and not was_given(data, "name") and not was_given(data.get("metadata"), "name"):
         found.append(
             NO_NAME(
@@ -222,10 +195,27 @@ def _name(found: list[Diagnostic], service: EasService, data: dict[str, Any]) ->
                     suggestion="keep only metadata.name",
                 )
             )
-    if NAME_PATTERN.match(name):
-        return
-    at = "/metadata/name" if service.metadata is not None and service.metadata.name else "/name"
+    if not NAME_PATTERN.match(name):
+        at = "/metadata/name" if service.metadata is not None and service.metadata.name else "/name"
+        _name_format(found, name, at)
+
+
+def _name_format(found: list[Diagnostic], name: str, at: str) -> None:
+    """``name`` (at ``at``) breaks the naming rule: say how, never echoing what cannot print."""
     fixed = re.sub(r"[^a-z0-9_]", "_", name.lower())[:63]
+    suggestion = f"use e.g. `{fixed}`" if len(fixed) >= 3 else "use 3-63 of a-z, 0-9, _"
+    unsendable = _unsendable_character(name)
+    if unsendable is not None:
+        # The name is not shown: it cannot be printed or encoded as it is.
+        found.append(
+            NAME_CHARACTER(
+                at,
+                f"{field_path(at)} contains {unsendable}, which no request to EAS can carry; "
+                "service names are lowercase letters, digits and `_`",
+                suggestion=suggestion,
+            )
+        )
+        return
     why = "a hyphen is not allowed" if "-" in name else "3-63 lowercase letters, digits, `_`"
     found.append(
         NAME_FORMAT(
@@ -233,9 +223,20 @@ def _name(found: list[Diagnostic], service: EasService, data: dict[str, Any]) ->
             f"{field_path(at)} `{name}` does not follow the EAS naming rule ({why}); the rule "
             "comes from Alibaba's PAI-RAG docs and aiops skill, the official docs do not "
             "state one",
-            suggestion=f"use e.g. `{fixed}`" if len(fixed) >= 3 else "use 3-63 of a-z, 0-9, _",
+            suggestion=suggestion,
         )
     )
+
+
+def _unsendable_character(name: str) -> str | None:
+    """The first character that cannot travel in a UTF-8 JSON request, described."""
+    for character in name:
+        code = ord(character)
+        if 0xD800 <= code <= 0xDFFF:
+            return f"U+{code:04X}, a lone surrogate (not encodable as UTF-8)"
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            return f"U+{code:04X}, a control character"
+    return None
 
 
 def _metadata(found: list[Diagnostic], metadata: Metadata) -> None:
@@ -282,126 +283,6 @@ def _metadata(found: list[Diagnostic], metadata: Metadata) -> None:
                 suggestion="use a documented version, or check the current EAS documentation",
             )
         )
-
-
-# --- images and registry auth ------------------------------------------------------------
-
-
-def _docker_auth(found: list[Diagnostic], raw: str) -> None:
-    """Never echo the value or what it decodes to: only say what is wrong with it."""
-    fix = 'set it to the output of: echo -n "username:password" | base64'
-    if "*" in raw:
-        found.append(
-            DOCKER_AUTH(
-                "/dockerAuth",
-                "dockerAuth looks masked (it contains `*`), as copied from documentation",
-                suggestion=fix,
-                severity=Severity.WARNING,
-            )
-        )
-        return
-    problem = _docker_auth_problem(raw)
-    if problem is not None:
-        found.append(DOCKER_AUTH("/dockerAuth", f"dockerAuth {problem}", suggestion=fix))
-
-
-def _docker_auth_problem(raw: str) -> str | None:
-    try:
-        decoded = base64.b64decode(raw.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
-        return "is not base64 of `username:password`"
-    if decoded.endswith("\n"):
-        return "decodes to text ending in a newline (made with `echo` without `-n`?)"
-    user, colon, password = decoded.partition(":")
-    if not colon or not user or not password:
-        return "does not decode to `username:password`"
-    return None
-
-
-def _images(found: list[Diagnostic], service: EasService) -> None:
-    # The addresses seeds/004 asks for are the common case: decided here, before a pointer
-    # is built for the image.
-    for index, container in enumerate(service.containers or ()):
-        image = container.image
-        if image and not registry_host(image).startswith(EAS_REACHABLE_REGISTRY_PREFIXES):
-            _image(found, service, f"/containers/{index}/image", image)
-    for index, item in enumerate(service.storage or ()):
-        image = item.image.image if item.image is not None else None
-        if image and not registry_host(image).startswith(EAS_REACHABLE_REGISTRY_PREFIXES):
-            _image(found, service, f"/storage/{index}/image/image", image)
-
-
-def _image(found: list[Diagnostic], service: EasService, pointer: str, image: str) -> None:
-    """An image not on an address EAS reaches with no setup (``_images`` decided that)."""
-    host = registry_host(image)
-    where = field_path(pointer)
-    networking = service.cloud.networking if service.cloud is not None else None
-    has_vpc = networking is not None and bool(networking.vpc_id or networking.vswitch_id)
-    if host.endswith(ENTERPRISE_REGISTRY_SUFFIX) and "-registry-vpc." in host:
-        if not has_vpc:
-            found.append(
-                REGISTRY_NEEDS_VPC(
-                    pointer,
-                    f"{where} is in a Container Registry Enterprise Edition instance ({host}), "
-                    "which EAS reaches only once it is connected to that instance's VPC",
-                    suggestion="set cloud.networking vpc_id, vswitch_id and security_group_id "
-                    "to a VPC the registry is bound to",
-                )
-            )
-        return
-    if host in INTERNET_REGISTRIES:
-        found.append(
-            PUBLIC_IMAGE(
-                pointer,
-                f"{where} `{redact_userinfo(image)}` is on {host}, an internet registry; EAS "
-                "has no internet access by default, so it cannot pull it",
-                suggestion="push it to Container Registry and use the VPC address "
-                "registry-vpc.<region>.aliyuncs.com/..., or enable internet access for EAS",
-            )
-        )
-        return
-    for public, vpc in ACR_PUBLIC_TO_VPC:
-        if public.match(host):
-            vpc_host = public.sub(vpc, host)
-            found.append(
-                PUBLIC_IMAGE(
-                    pointer,
-                    f"{where} uses the public-network address {host}; EAS has no internet "
-                    "access by default and pulls Container Registry images over the VPC",
-                    suggestion=f"use the VPC address: {image.replace(host, vpc_host, 1)}",
-                )
-            )
-            return
-    if host.endswith(ALIBABA_REGISTRY_SUFFIX):
-        return
-    if service.docker_auth is None:
-        found.append(
-            PRIVATE_IMAGE_NO_AUTH(
-                pointer,
-                f"{where} is on the self-managed registry {host} and there is no dockerAuth; "
-                "EAS can pull it only if the registry allows anonymous pulls from EAS's VPC",
-                suggestion='add "dockerAuth": base64 of username:password, and connect EAS to '
-                "the registry's VPC",
-            )
-        )
-    elif not has_vpc:
-        found.append(
-            REGISTRY_NEEDS_VPC(
-                pointer,
-                f"{where} is on the self-managed registry {host}; EAS has no internet access, "
-                "so it reaches the registry only once it is connected to the registry's VPC",
-                suggestion="set cloud.networking vpc_id, vswitch_id and security_group_id, or "
-                "enable internet access for EAS if the registry is public",
-            )
-        )
-
-
-def registry_host(image: str) -> str:
-    """The registry host of an image reference; Docker Hub for `python:3.10`, `user/app`."""
-    first, slash, _ = image.partition("/")
-    if slash and ("." in first or ":" in first or first == "localhost"):
-        return first.lower()
-    return "docker.io"
 
 
 # --- storage -----------------------------------------------------------------------------
@@ -510,6 +391,22 @@ def _processor(found: list[Diagnostic], service: EasService, data: dict[str, Any
                 f"processor `{service.processor}` is set but model_path is not; the docs "
                 "require model_path for processor services",
                 suggestion='set "model_path": "oss://<bucket>/<dir>/"',
+            )
+        )
+
+
+def _package_paths(found: list[Diagnostic], service: EasService) -> None:
+    for key in PACKAGE_PATH_KEYS:
+        path = getattr(service, key)
+        if not path or "://" in path:  # a URL; one with another scheme is not ours to judge
+            continue
+        found.append(
+            LOCAL_PACKAGE(
+                f"/{key}",
+                f"{key} `{path}` is a local path: EAS reads local paths only when the spec is "
+                "run with `eascmd test`; a service created from it cannot load the package",
+                suggestion=f"upload it (e.g. ossutil cp {path} oss://<bucket>/<dir>/) and set "
+                f"{key} to its oss:// URL, or to an http(s):// URL of the archive",
             )
         )
 

@@ -11,11 +11,12 @@ from typing import Any
 
 from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.diagnostics.registry import rule
 from deploykit.models.eas import REQUIRED, EasService
-from deploykit.rules.eas_containers import check_containers
-from deploykit.rules.eas_service import check_service
-from deploykit.rules.registry import rule
-from deploykit.rules.shape import ShapeRules, check_shape, field_path
+from deploykit.rules.eas.containers import check_containers
+from deploykit.rules.eas.service import check_service
+from deploykit.rules.placeholders import with_placeholder_findings
+from deploykit.rules.shape import ShapeRules, check_shape, field_path, missing_key
 
 # Legacy and undocumented keys seen in real, deployed configs (reference/eas.md §1.9):
 # accepted, with a warning saying where they come from. owner pointer -> {key: origin}.
@@ -48,9 +49,6 @@ LEGACY_KEYS = {
         "proxy_path": "set by the PAI SDK",
     },
 }
-# Top-level `name` is the older documented form (an older revision of the official page,
-# and seeds/004's examples): worth a note, not a warning (reference/eas.md §1.1, §1.10).
-OLD_STYLE_NAME = ("", "name")
 # Booleans that real configs write as "true"/"false" (Terraform module, reference/eas.md
 # §6.7): accepted by the model; this rule names the fix.
 STRING_BOOLEANS = (("/metadata", "enable_webservice"),)
@@ -75,8 +73,8 @@ INVALID_VALUE = rule(
 )
 LEGACY_KEY = rule(
     "EAS005", Severity.WARNING, "eas",
-    "legacy or undocumented key, accepted (top-level `name` is info)",
-    source="reference/eas.md §1.9, §1.10",
+    "key not in the current EAS documentation (legacy or undocumented), accepted",
+    source="reference/eas.md §1.9",
 )
 STRING_BOOLEAN = rule(
     "EAS006", Severity.WARNING, "eas", "boolean written as a string (\"true\")",
@@ -87,21 +85,33 @@ DOTTED_AND_NESTED = rule(
     "metadata sets an rpc key both dotted (\"rpc.keepalive\") and nested (rpc.keepalive)",
     source="reference/eas.md §1.10 (how EAS reconciles the two forms is undocumented)",
 )
+# Top-level `name` is the older documented form (an older revision of the official page,
+# and seeds/004's examples): worth a note, not a warning.
+OLD_STYLE_NAME = rule(
+    "EAS008", Severity.INFO, "eas",
+    "top-level `name` is the older documented form of `metadata.name`",
+    source="reference/eas.md §1.1 (an older revision of the official page), §1.10",
+)
 SHAPE = ShapeRules(UNKNOWN_KEY, WRONG_TYPE, MISSING, INVALID_VALUE)
 
 
 def check(data: Any) -> list[Diagnostic]:
     """Every finding about one EAS service document: shape first, then meaning."""
     service, diagnostics = check_shape(EasService, data, SHAPE)
-    if service is None or not isinstance(data, dict):
-        return diagnostics
+    if service is not None and isinstance(data, dict):
+        _check_meaning(service, data, diagnostics)
+    return with_placeholder_findings(data, diagnostics)
+
+
+def _check_meaning(
+    service: EasService, data: dict[str, Any], diagnostics: list[Diagnostic]
+) -> None:
     owners = _owners(data)
     diagnostics.extend(_required(owners))
     diagnostics.extend(_legacy(owners))
     diagnostics.extend(_key_forms(owners))
     diagnostics.extend(check_containers(service, data))
     diagnostics.extend(check_service(service, data))
-    return diagnostics
 
 
 def _owners(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -125,13 +135,7 @@ def _required(owners: dict[str, dict[str, Any]]) -> list[Diagnostic]:
     for owner, key in REQUIRED:
         node = owners.get(owner)
         if node is not None and key not in node:
-            found.append(
-                MISSING(
-                    owner,
-                    f"{field_path(owner)} is missing the required key `{key}`",
-                    suggestion=f"add `{key}` to {field_path(owner)}",
-                )
-            )
+            found.append(missing_key(MISSING, owner, key))
     return found
 
 
@@ -139,13 +143,12 @@ def _legacy(owners: dict[str, dict[str, Any]]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     if "name" in owners[""]:
         found.append(
-            LEGACY_KEY(
+            OLD_STYLE_NAME(
                 "/name",
                 "top-level `name` is the older form; current EAS docs use `metadata.name` "
                 "(EAS accepts both)",
                 suggestion="move it to metadata.name",
                 anchor="key",
-                severity=Severity.INFO,
             )
         )
     for owner, node in owners.items():

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deploykit import facts
 from deploykit.diagnostics import Diagnostic
-from deploykit.rules.image_rules import BAD_DIRECTIVE, MODELARTS_PORT, USAGES
+from deploykit.rules.image.findings import BAD_DIRECTIVE, USAGES
 
 _SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 _SPEC_LIMIT = 1 << 20
@@ -80,20 +81,24 @@ def detect_target(
 
 def _default(platform: str) -> PlatformTarget:
     if platform == "modelarts":
-        return PlatformTarget("modelarts", MODELARTS_PORT, source="the ModelArts default")
+        return PlatformTarget(
+            "modelarts", facts.MODELARTS_IMAGE_PORT, source="the ModelArts default"
+        )
     return PlatformTarget("eas", None, source="the EAS default")
 
 
 def _neighbour_specs(folder: Path) -> dict[str, PlatformTarget]:
     found: dict[str, PlatformTarget] = {}
-    for candidate in sorted([*_specs_in(folder), *_specs_in(folder / "model")]):
+    model_package = folder / facts.MODELARTS_MODEL_DIR
+    for candidate in sorted([*_specs_in(folder), *_specs_in(model_package)]):
         data = _load(candidate)
         if not isinstance(data, dict):
             continue
         if "modelarts" not in found and ("model_type" in data or "model_algorithm" in data):
             port = data.get("port")
+            # When config.json states another `port`, that port is expected instead.
             found["modelarts"] = PlatformTarget(
-                "modelarts", _port(port) or MODELARTS_PORT, source=candidate.name
+                "modelarts", _port(port) or facts.MODELARTS_IMAGE_PORT, source=candidate.name
             )
         elif "eas" not in found and isinstance(data.get("containers"), list):
             found["eas"] = _eas_target(data["containers"], candidate.name)

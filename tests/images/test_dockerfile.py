@@ -9,7 +9,7 @@ import pytest
 
 from deploykit.cli.app import main
 from deploykit.errors import SpecError
-from deploykit.rules.image_dockerfile import image_config, parse_dockerfile, read_dockerfile
+from deploykit.images.dockerfile import image_config, parse_dockerfile, read_dockerfile
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "custom-image" / "Dockerfile"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from deploykit.rules.image_server import ANY_ADDRESS, recognise
-from deploykit.rules.image_shell import Command, expand, parse_script, sleep_seconds
+from deploykit.images.server import ANY_ADDRESS, recognise
+from deploykit.images.shell import Command, expand, parse_script, sleep_seconds
 
 # seeds/000 "Gracefully exiting a container", verbatim, plus the start of gunicorn that the
 # sample leaves out (it must run in the background for the trap to run).

@@ -1,7 +1,7 @@
 """Custom-image checks: ``check_image(path) -> list[FileReport]`` for a Dockerfile, a
 directory holding one (with its run.sh and app), or a ``docker save``/OCI image archive.
 
-What is checked, and against which platform (see :mod:`deploykit.rules.image_target`):
+What is checked, and against which platform (see :mod:`deploykit.rules.image.target`):
 
 =================================  =============  ==============================
 check                              platform       rule
@@ -30,9 +30,12 @@ from pathlib import Path
 
 from deploykit.diagnostics import Diagnostic, FileReport
 from deploykit.errors import SpecError
-from deploykit.rules import image_rules as facts
-from deploykit.rules.image_archive import ImageArchive, is_archive, read_archive
-from deploykit.rules.image_checks import (
+from deploykit.images.archive import ImageArchive, is_archive, read_archive
+from deploykit.images.dockerfile import find_dockerfile, image_config, read_dockerfile
+from deploykit.images.start import resolve_start
+from deploykit.rules.image import findings as facts
+from deploykit.rules.image.graceful import check_graceful
+from deploykit.rules.image.serving import (
     Findings,
     check_boot_file,
     check_keepalive,
@@ -43,14 +46,10 @@ from deploykit.rules.image_checks import (
     check_user,
     listens,
 )
-from deploykit.rules.image_dockerfile import image_config, read_dockerfile
-from deploykit.rules.image_graceful import check_graceful
-from deploykit.rules.image_start import resolve_start
-from deploykit.rules.image_target import ImageTarget, PlatformTarget, detect_target
+from deploykit.rules.image.target import ImageTarget, PlatformTarget, detect_target
 
 __all__ = ["check_image"]
 
-DOCKERFILE_NAMES = ("Dockerfile", "Containerfile", "dockerfile")
 _MODELARTS_ONLY = ("HTTP keep-alive (IMG007)", "graceful SIGTERM exit (IMG008-IMG010)",
                    "ma-user (IMG011)", "ports (IMG003/IMG004)")
 
@@ -70,9 +69,9 @@ def check_image(path: str, *, platform: str | None = None) -> list[FileReport]:
 
 def _dockerfile(where: Path) -> Path:
     if where.is_dir():
-        for name in DOCKERFILE_NAMES:
-            if (where / name).is_file():
-                return where / name
+        found = find_dockerfile(where)
+        if found is not None:
+            return found
         raise SpecError("no Dockerfile in this directory", path=str(where),
                         hint="pass the Dockerfile itself, or the directory that holds it")
     if not where.exists():

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from deploykit.errors import SpecError
-from deploykit.rules.image_dockerfile import ImageConfig, Located
+from deploykit.images.dockerfile import ImageConfig, Located
 
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz")
 _JSON_LIMIT = 16 << 20  # manifests and configs are kilobytes; refuse to buffer more

@@ -15,6 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypedDict
 
+# The shells a CMD, ENTRYPOINT or run.sh line hands a script to (`sh /home/run.sh`,
+# `/bin/sh -c "..."`).
+SHELLS = frozenset({"sh", "bash", "/bin/sh", "/bin/bash", "/usr/bin/sh", "/usr/bin/bash"})
 # Words that open or close a compound command; the command proper follows them.
 _KEYWORDS = frozenset({
     "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "case", "esac",

@@ -29,6 +29,8 @@ from pathlib import Path
 
 from deploykit.errors import SpecError
 
+# The names `docker build` and `podman build` look for in a build context.
+DOCKERFILE_NAMES = ("Dockerfile", "Containerfile", "dockerfile")
 # https://docs.docker.com/reference/dockerfile/#overview — every instruction Docker knows.
 INSTRUCTIONS = frozenset({
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
@@ -110,6 +112,14 @@ class Dockerfile:
         while chain[0].base.lower() in by_name and by_name[chain[0].base.lower()] not in chain:
             chain.insert(0, by_name[chain[0].base.lower()])
         return chain
+
+
+def find_dockerfile(folder: Path) -> Path | None:
+    """The Dockerfile a build of ``folder`` would use, if there is one."""
+    for name in DOCKERFILE_NAMES:
+        if (folder / name).is_file():
+            return folder / name
+    return None
 
 
 def read_dockerfile(path: Path) -> Dockerfile:

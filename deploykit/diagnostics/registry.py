@@ -25,7 +25,7 @@ import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from deploykit.diagnostics import Anchor, Diagnostic, Severity
+from deploykit.diagnostics.report import Anchor, Diagnostic, Severity
 
 # Where each rule's documentation lives; SARIF `helpUri` is this plus `#<id lowercased>`.
 DOCS_URL = "https://github.com/deploykit/deploykit/blob/main/specs/rules.md"
@@ -35,9 +35,10 @@ PLATFORMS = ("any", "eas", "modelarts", "image", "convert")
 # Modules that declare rules; imported lazily so a cold `validate` loads only what it needs.
 RULE_MODULES = (
     "deploykit.loading.findings",
-    "deploykit.rules.eas",
-    "deploykit.rules.modelarts",
-    "deploykit.rules.image",
+    "deploykit.rules.placeholders",
+    "deploykit.rules.eas.document",
+    "deploykit.rules.modelarts.document",
+    "deploykit.rules.image.findings",
     "deploykit.conversion.losses",
     "deploykit.probe.findings",
 )

@@ -1,8 +1,8 @@
 """The checks on what an image runs: boot file, ports, logging, keep-alive, user, setuid.
 
-Each check takes what :mod:`deploykit.rules.image_start` resolved and adds diagnostics to
+Each check takes what :mod:`deploykit.images.start` resolved and adds diagnostics to
 the file they concern (``Findings``). The facts they compare against are in
-:mod:`deploykit.rules.image_rules`; graceful exit is in :mod:`deploykit.rules.image_graceful`.
+:mod:`deploykit.rules.image.findings`; graceful exit is in :mod:`deploykit.rules.image.graceful`.
 """
 
 from __future__ import annotations
@@ -12,16 +12,18 @@ from collections import defaultdict
 from pathlib import Path
 
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules import image_rules as facts
-from deploykit.rules.image_dockerfile import ImageConfig
-from deploykit.rules.image_server import (
+from deploykit.facts import EAS_RESERVED_PORTS
+from deploykit.images.dockerfile import ImageConfig
+from deploykit.images.server import (
     NO_KEEPALIVE_WORKERS,
     Listen,
     ServerLaunch,
     python_listen,
 )
-from deploykit.rules.image_start import Start, context_file
-from deploykit.rules.image_target import ImageTarget, PlatformTarget
+from deploykit.images.shell import SHELLS
+from deploykit.images.start import Start, context_file, shell_text
+from deploykit.rules.image import findings as facts
+from deploykit.rules.image.target import ImageTarget, PlatformTarget
 
 Findings = defaultdict[Path, list[Diagnostic]]
 _NAMES = {"eas": "EAS", "modelarts": "ModelArts"}
@@ -45,9 +47,9 @@ def check_boot_file(config: ImageConfig, target: ImageTarget, dockerfile: Path,
         return
     cmd = config.cmd or []
     # seeds/003's `CMD /bin/sh /home/run.sh`: shell form, run as `<SHELL> -c "<text>"`
-    shell_form = (len(cmd) >= 3 and cmd[0] in facts.SHELLS and cmd[-2] == "-c"
-                  and cmd[-1].split()[-1:] == [facts.BATCH_BOOT_FILE])
-    exec_form = len(cmd) == 2 and cmd[0] in facts.SHELLS and cmd[1] == facts.BATCH_BOOT_FILE
+    script = shell_text(cmd)
+    shell_form = script is not None and script.split()[-1:] == [facts.BATCH_BOOT_FILE]
+    exec_form = len(cmd) == 2 and cmd[0] in SHELLS and cmd[1] == facts.BATCH_BOOT_FILE
     if config.entrypoint or not (exec_form or shell_form):
         # Only the program is shown: arguments may hold a token.
         shown = config.argv[0] if config.argv else "nothing"
@@ -83,7 +85,7 @@ def check_ports(addresses: list[tuple[Path, Listen, int]], config: ImageConfig,
             continue
         line, column = _position(file, line, listen.word)
         via = f" (from ${listen.from_variable})" if listen.from_variable else ""
-        if platform.name == "eas" and listen.port in facts.EAS_RESERVED_PORTS:
+        if platform.name == "eas" and listen.port in EAS_RESERVED_PORTS:
             fix = (f"set {listen.from_variable} in the service's containers[].env, e.g. 8000"
                    if listen.from_variable else "listen on another port, e.g. 8000")
             findings[file].append(facts.EAS_RESERVED_PORT(

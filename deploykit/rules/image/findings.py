@@ -8,15 +8,11 @@ seeds/003 (Chinese, 2019–2021: training and model-management images), seeds/00
 
 from __future__ import annotations
 
-from deploykit import facts
 from deploykit.diagnostics import Severity
-from deploykit.rules.registry import rule
+from deploykit.diagnostics.registry import rule
 
 # --- facts -------------------------------------------------------------------------------
 
-# When config.json states another `port`, that port is expected instead.
-MODELARTS_PORT = facts.MODELARTS_IMAGE_PORT
-EAS_RESERVED_PORTS = facts.EAS_RESERVED_PORTS
 # seeds/000-002: "set HTTP keep-alive to 200" for a hitless rolling upgrade.
 KEEPALIVE_SECONDS = 200.0
 # seeds/000-002: trap SIGTERM, wait 60 s before stopping; the whole exit within 90 s.
@@ -37,7 +33,6 @@ SIZE_LIMITS = {
 NOTEBOOK_BUILD_LIMIT = 35 * GIB
 # seeds/000-002: a batch service's boot file, started through CMD.
 BATCH_BOOT_FILE = "/home/run.sh"
-SHELLS = frozenset({"sh", "bash", "/bin/sh", "/bin/bash", "/usr/bin/sh", "/usr/bin/bash"})
 USAGES = ("inference", "batch", "training")
 
 # --- rules -------------------------------------------------------------------------------
@@ -139,8 +134,7 @@ BAD_DIRECTIVE = rule(
 
 # reference/modelarts.md §2.1 (docker-modelarts 2024+): a synchronous request over 60 s fails.
 SYNC_REQUEST_SECONDS = 60.0
-HEALTH_PATH = facts.MODELARTS_HEALTH_PATH  # answering 200 {"health": "true"}
-HEALTH_BODY = {"health": "true"}
+HEALTH_BODY = {"health": "true"}  # at GET facts.MODELARTS_HEALTH_PATH
 
 NO_ANSWER = rule(
     "IMG020", Severity.ERROR, "image",

@@ -7,13 +7,19 @@ server command line is reported at ``file:line``.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from deploykit.rules.image_dockerfile import ImageConfig
-from deploykit.rules.image_rules import SHELLS
-from deploykit.rules.image_server import ServerLaunch, apply_gunicorn_config, recognise
-from deploykit.rules.image_shell import Command, Script, parse_script
+from deploykit import facts
+from deploykit.images.dockerfile import (
+    ImageConfig,
+    find_dockerfile,
+    image_config,
+    read_dockerfile,
+)
+from deploykit.images.server import ServerLaunch, apply_gunicorn_config, recognise
+from deploykit.images.shell import SHELLS, Command, Script, parse_script
 
 
 @dataclass
@@ -41,6 +47,52 @@ class Start:
         return found
 
 
+@dataclass(frozen=True)
+class StartCommand:
+    """What a container starts with, as its Dockerfile says (ENTRYPOINT and CMD combined),
+    and where: for a converter that must state it where the image's own one is not used."""
+
+    argv: tuple[str, ...]
+    dockerfile: Path
+    line: int | None
+
+    @property
+    def script(self) -> str | None:
+        """The shell text of a shell-form command (``/bin/sh -c "<text>"``), else None."""
+        return shell_text(list(self.argv))
+
+    def as_shell_line(self) -> str:
+        """The command as one line a shell runs the same way."""
+        return self.script if self.script is not None else shlex.join(self.argv)
+
+
+def start_command(dockerfile: Path) -> StartCommand:
+    """The start command of ``dockerfile`` (``argv`` is empty when it sets none)."""
+    config = image_config(read_dockerfile(dockerfile))
+    return StartCommand(tuple(config.argv), dockerfile, config.start_line)
+
+
+def start_command_beside(spec: Path) -> StartCommand | None:
+    """The start command of the Dockerfile beside ``spec``; in a ModelArts model package,
+    where config.json sits in ``model/``, also the one beside that directory. None when no
+    Dockerfile is there."""
+    folders = [spec.parent]
+    if spec.parent.name == facts.MODELARTS_MODEL_DIR:
+        folders.append(spec.parent.parent)
+    for folder in folders:
+        dockerfile = find_dockerfile(folder)
+        if dockerfile is not None:
+            return start_command(dockerfile)
+    return None
+
+
+def shell_text(argv: list[str]) -> str | None:
+    """The script ``argv`` hands to a shell (``bash -o pipefail -c "<text>"``), if it does."""
+    if len(argv) >= 3 and argv[0] in SHELLS and argv[-2] == "-c":
+        return argv[-1]
+    return None
+
+
 def resolve_start(config: ImageConfig, dockerfile: Path, lines: list[str]) -> Start:
     """Follow CMD/ENTRYPOINT: a shell-form command is read as a script; ``sh /home/run.sh``
     (or ``/home/run.sh``) is followed into the run.sh the Dockerfile copies there."""
@@ -50,8 +102,9 @@ def resolve_start(config: ImageConfig, dockerfile: Path, lines: list[str]) -> St
         return start
     line = config.start_line or 1
     text = lines[line - 1] if 0 < line <= len(lines) else " ".join(argv)
-    if len(argv) >= 3 and argv[0] in SHELLS and argv[-2] == "-c":  # `bash -o pipefail -c`
-        start.commands = parse_script(argv[-1], first_line=line).commands
+    shell_form = shell_text(argv)
+    if shell_form is not None:
+        start.commands = parse_script(shell_form, first_line=line).commands
         start.commands = [_relocated(c, text) for c in start.commands]
     else:
         start.commands = [Command(tuple(argv), line, text)]

@@ -20,11 +20,11 @@ graceful timeout (gunicorn ``--graceful-timeout``, 30 s by default): the seed's 
 
 from __future__ import annotations
 
-from deploykit.rules import image_rules as facts
-from deploykit.rules.image_checks import Findings
-from deploykit.rules.image_server import ServerLaunch
-from deploykit.rules.image_shell import Command, expand, parse_script, sleep_seconds
-from deploykit.rules.image_start import Start
+from deploykit.images.server import ServerLaunch
+from deploykit.images.shell import Command, expand, parse_script, sleep_seconds
+from deploykit.images.start import Start
+from deploykit.rules.image import findings as facts
+from deploykit.rules.image.serving import Findings
 
 _TERM = frozenset({"TERM", "SIGTERM", "15"})
 

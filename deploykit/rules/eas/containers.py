@@ -12,17 +12,15 @@ from typing import Any
 
 from deploykit import facts
 from deploykit.diagnostics import Diagnostic, Severity
+from deploykit.diagnostics.registry import Rule, rule
 from deploykit.models.eas import EasService
 from deploykit.models.eas_containers import Container, EnvVar, Prepare, Probe
-from deploykit.rules.registry import Rule, rule
 from deploykit.rules.shape import field_path, was_given
 from deploykit.secrets import redact_userinfo
 
-RESERVED_PORTS = facts.EAS_RESERVED_PORTS
-SUGGESTED_PORT = facts.EAS_SUGGESTED_PORT
 TCP_PORTS = range(1, 65536)
 # Suggestions, built once: `_port` runs for every container and probe.
-_LISTEN_ELSEWHERE = f"listen on another port, e.g. {SUGGESTED_PORT}"
+_LISTEN_ELSEWHERE = f"listen on another port, e.g. {facts.EAS_SUGGESTED_PORT}"
 _PROBE_YOUR_PORT = "probe the port your server listens on, not the engine's"
 
 # reference/eas.md §1.11: a probe is one of these kinds (Kubernetes probe handlers).
@@ -112,6 +110,11 @@ DUPLICATE_ENV = rule(
     "EAS116", Severity.WARNING, "eas", "environment variable is set twice in one container",
     source="reference/eas.md §1.5 (which one wins is undocumented)",
 )
+ENV_WITHOUT_VALUE = rule(
+    "EAS117", Severity.WARNING, "eas",
+    "environment variable has no `value`, so it is empty in the container",
+    source="reference/eas.md §1.5 (env is a list of {name, value})",
+)
 
 
 def check_containers(service: EasService, data: dict[str, Any]) -> list[Diagnostic]:
@@ -132,7 +135,7 @@ def check_containers(service: EasService, data: dict[str, Any]) -> list[Diagnost
         if container.prepare is not None:
             _prepare(found, container.prepare, at)
         if container.env:
-            _env(found, container.env, at)
+            _env(found, container.env, raw.get("env"), at)
         for key, probe in container.probes().items():
             _probe(found, probe, container.port, f"{at}/{key}")
     return found
@@ -160,10 +163,10 @@ def _port(found: list[Diagnostic], port: int | None, owner: str, reserved: Rule,
             PORT_RANGE(
                 at,
                 f"{field_path(at)} {port} is not a TCP port",
-                suggestion=f"use a port between 1 and 65535, e.g. {SUGGESTED_PORT}",
+                suggestion=f"use a port between 1 and 65535, e.g. {facts.EAS_SUGGESTED_PORT}",
             )
         )
-    elif port in RESERVED_PORTS:
+    elif port in facts.EAS_RESERVED_PORTS:
         at = f"{owner}/port"
         found.append(
             reserved(at, f"{field_path(at)} {port} is reserved by the EAS engine", suggestion=fix)
@@ -271,7 +274,8 @@ def _bad_requirement(entry: str, where: str, problem: str) -> Diagnostic:
     )
 
 
-def _env(found: list[Diagnostic], env: list[EnvVar], at: str) -> None:
+def _env(found: list[Diagnostic], env: list[EnvVar], raws: list[Any], at: str) -> None:
+    """``raws``: the input's entries (the model's list keeps their indexes, ``shape``)."""
     seen: set[str] = set()
     for index, variable in enumerate(env):
         name = variable.name
@@ -284,7 +288,8 @@ def _env(found: list[Diagnostic], env: list[EnvVar], at: str) -> None:
                     suggestion='write it as {"name": "VAR_NAME", "value": "..."}',
                 )
             )
-        elif name in seen:
+            continue
+        if name in seen:
             where = f"{at}/env/{index}"
             found.append(
                 DUPLICATE_ENV(
@@ -293,8 +298,18 @@ def _env(found: list[Diagnostic], env: list[EnvVar], at: str) -> None:
                     suggestion="keep one entry per variable",
                 )
             )
-        else:
-            seen.add(name)
+        seen.add(name)
+        # Absent or null in the input; a value of the wrong type has its own finding.
+        if variable.value is None and raws[index].get("value") is None:
+            where = f"{at}/env/{index}"
+            found.append(
+                ENV_WITHOUT_VALUE(
+                    where,
+                    f"{field_path(where)} sets `{name}` without a `value`, so the variable "
+                    "is empty in the container",
+                    suggestion='add "value": "..." (write "value": "" if empty is meant)',
+                )
+            )
 
 
 def _probe(found: list[Diagnostic], probe: Probe, container_port: int | None, at: str) -> None:
@@ -355,7 +370,7 @@ def _probe_port(
     _port(found, port, owner, RESERVED_PROBE_PORT, _PROBE_YOUR_PORT)
     if port is None or container_port is None or port == container_port:
         return
-    if port in TCP_PORTS and port not in RESERVED_PORTS:  # else reported above
+    if port in TCP_PORTS and port not in facts.EAS_RESERVED_PORTS:  # else reported above
         where = f"{owner}/port"
         found.append(
             PROBE_PORT_MISMATCH(

@@ -6,15 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from deploykit import facts
-from deploykit import pointer as jp
 from deploykit.diagnostics import Diagnostic, Severity
-from deploykit.rules.modelarts_fields import is_image, objects, suggestion_for, text
-from deploykit.rules.registry import rule
-from deploykit.rules.shape import field_path
+from deploykit.diagnostics.registry import rule
+from deploykit.models.modelarts import Health, ModelArtsConfig
+from deploykit.rules.shape import field_path, suggestion_for
 
 PROBES = ("health", "readiness_health", "startup_health")
 CHECK_METHODS = ("HTTP", "EXEC")
-SEED_HEALTH_URL = facts.MODELARTS_HEALTH_PATH
 # Console ranges when importing a model (reference §1.6, OTC importing_a_meta_model_*):
 # period and maximum failures 1..2147483647, delay 0..2147483647. The timeout has no
 # published range; the v2 SDK's minimum of 1 is used.
@@ -52,9 +50,10 @@ NO_HEALTH = rule(
 )
 
 
-def check_health(data: Any) -> list[Diagnostic]:
+def check_health(config: ModelArtsConfig, data: dict[str, Any]) -> list[Diagnostic]:
+    """``data``: the input, to tell a key left out from one whose value failed its shape."""
     found: list[Diagnostic] = []
-    if is_image(data) and not isinstance(jp.resolve(data, "/health"), dict):
+    if config.is_image and config.health is None:
         found.append(
             NO_HEALTH(
                 "/model_type",
@@ -65,26 +64,28 @@ def check_health(data: Any) -> list[Diagnostic]:
             )
         )
     for probe in PROBES:
-        for where, health in objects(data, probe):
-            found.extend(_numbers(where, health))
-            found.extend(_method(where, health))
-            url = text(health, "url")
-            if url is not None:
-                found.extend(_url(where, url, probe, is_image(data)))
+        health: Health | None = getattr(config, probe)
+        if health is None:
+            continue
+        where = f"/{probe}"
+        found.extend(_numbers(where, health))
+        found.extend(_method(where, health, given_url="url" in data[probe]))
+        if health.url is not None:
+            found.extend(_url(where, health.url, probe, config.is_image))
     return found
 
 
-def _numbers(where: str, health: dict[str, Any]) -> list[Diagnostic]:
+def _numbers(where: str, health: Health) -> list[Diagnostic]:
     found = []
     for key, (low, high) in NUMBER_RANGES.items():
-        value = health.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | str):
+        value = getattr(health, key)
+        if value is None:
             continue  # absent, or a wrong JSON type: the shape check reports it
         number = _whole_number(value)
         if number is None:
             found.append(
                 HEALTH_NUMBER(
-                    jp.child(where, key),
+                    f"{where}/{key}",
                     f"{field_path(where)}.{key} is {value!r}, not a whole number of "
                     f"{'seconds' if key.endswith('seconds') else 'failures'}",
                     suggestion=f'write a number such as {low or 5} or "{low or 5}"',
@@ -93,7 +94,7 @@ def _numbers(where: str, health: dict[str, Any]) -> list[Diagnostic]:
         elif not low <= number <= high:
             found.append(
                 HEALTH_NUMBER(
-                    jp.child(where, key),
+                    f"{where}/{key}",
                     f"{field_path(where)}.{key} is {number}; ModelArts accepts {low}..{high}",
                     suggestion=f"use a value of at least {low}",
                 )
@@ -108,30 +109,28 @@ def _whole_number(value: int | str) -> int | None:
     return int(stripped) if stripped.isascii() and stripped.isdigit() else None
 
 
-def _method(where: str, health: dict[str, Any]) -> list[Diagnostic]:
-    method = health.get("check_method", "HTTP")
-    if not isinstance(method, str):
-        return []
+def _method(where: str, health: Health, *, given_url: bool) -> list[Diagnostic]:
+    method = health.check_method if health.check_method is not None else "HTTP"
     if method not in CHECK_METHODS:
         # Only the case differs ("http"): the platform's own configs write HTTP, whether it
         # folds case is undocumented, so that is a warning; anything else cannot work.
         return [
             CHECK_METHOD(
-                jp.child(where, "check_method"),
+                f"{where}/check_method",
                 f"{field_path(where)}.check_method is {method!r}; ModelArts knows HTTP and EXEC",
                 suggestion=suggestion_for(method, CHECK_METHODS, "check methods"),
                 severity=Severity.WARNING if method.upper() in CHECK_METHODS else None,
             )
         ]
-    if method == "EXEC" and not text(health, "command"):
+    if method == "EXEC" and not health.command:
         return [
             CHECK_METHOD(
-                jp.child(where, "check_method"),
+                f"{where}/check_method",
                 f"{field_path(where)} is an EXEC check without a `command` to run",
                 suggestion='add "command", e.g. "command": "sh /home/ma-user/health.sh"',
             )
         ]
-    if method == "HTTP" and "url" not in health:
+    if method == "HTTP" and not given_url:
         return [
             CHECK_METHOD(
                 where,
@@ -143,7 +142,7 @@ def _method(where: str, health: dict[str, Any]) -> list[Diagnostic]:
 
 
 def _url(where: str, url: str, probe: str, image: bool) -> list[Diagnostic]:
-    pointer = jp.child(where, "url")
+    pointer = f"{where}/url"
     if not url.startswith("/"):
         fixed = "/" + url.split("://", 1)[-1].split("/", 1)[-1] if "://" in url else "/" + url
         return [
@@ -154,13 +153,13 @@ def _url(where: str, url: str, probe: str, image: bool) -> list[Diagnostic]:
                 suggestion=f"use {fixed!r}",
             )
         ]
-    if image and probe == "health" and url.rstrip("/") != SEED_HEALTH_URL:
+    if image and probe == "health" and url.rstrip("/") != facts.MODELARTS_HEALTH_PATH:
         return [
             SEED_HEALTH_PATH(
                 pointer,
                 f"{field_path(pointer)} is {url!r}; the custom-image specification's health API "
-                f"is GET {SEED_HEALTH_URL}, answering {{\"health\": \"true\"}}",
-                suggestion=f"serve and configure {SEED_HEALTH_URL}",
+                f"is GET {facts.MODELARTS_HEALTH_PATH}, answering {{\"health\": \"true\"}}",
+                suggestion=f"serve and configure {facts.MODELARTS_HEALTH_PATH}",
             )
         ]
     return []
