@@ -25,11 +25,13 @@ from deploykit.cli._deploy_options import (
     deploy_command,
 )
 from deploykit.cli._exit import ExitCode
-from deploykit.clients._wait import Phase
+from deploykit.cli._watch import watch
+from deploykit.clients._wait import Goal, Phase
+from deploykit.deploy.waiting import progress_of
 from deploykit.errors import ConfigError
 
 if TYPE_CHECKING:
-    from deploykit.clients._api import Reply, ServiceClient
+    from deploykit.clients._api import Reply
     from deploykit.deploy.apply import Outcome, SpecToApply
 
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The service name.")]
@@ -64,7 +66,7 @@ def create(
     _announce(common, "created", one.name, created.request_id, service)
     common.emit("creating", eascmd.ok("Service is now creating"), service=one.name)
     if wait:
-        _watch(common, client, one.name, Phase.RUNNING, skip="Creating")
+        watch(common, client, one.name, Phase.RUNNING, skip="Creating")
 
 
 @deploy_command()
@@ -103,7 +105,8 @@ def modify(
                           hint="fix the change and run modify again")
     _answered(common, "updating", client.update(name, update.body, replace=replace), name)
     if wait:
-        _watch(common, client, name, Phase.RUNNING)
+        watch(common, client, name,
+              Goal(Phase.RUNNING, before=update.before, changes=update.changes))
 
 
 @deploy_command(document=True, timeout=CALL_TIMEOUT, show_token=True)
@@ -134,18 +137,20 @@ def ls(*, common: Common) -> None:
 def start(name: NameArg, wait: WaitOpt = True, *, common: Common) -> None:
     """Start a stopped service and wait until it is running."""
     client = common.client()
+    before = progress_of(client, name)
     _answered(common, "starting", client.start(name), name)
     if wait:
-        _watch(common, client, name, Phase.RUNNING)
+        watch(common, client, name, Goal(Phase.RUNNING, before=before))
 
 
 @deploy_command()
 def stop(name: NameArg, wait: WaitOpt = True, *, common: Common) -> None:
     """Stop a service and wait until it is stopped."""
     client = common.client()
+    before = progress_of(client, name)
     _answered(common, "stopping", client.stop(name), name)
     if wait:
-        _watch(common, client, name, Phase.STOPPED)
+        watch(common, client, name, Goal(Phase.STOPPED, before=before))
 
 
 @deploy_command(timeout=DELETE_TIMEOUT)
@@ -162,9 +167,10 @@ def delete(
     client = common.client()
     if not yes:
         _confirm_delete(name, client.region)
+    before = progress_of(client, name)
     _answered(common, "deleting", client.delete(name), name)
     if wait:
-        _watch(common, client, name, Phase.GONE)
+        watch(common, client, name, Goal(Phase.GONE, before=before))
 
 
 @deploy_command()
@@ -179,9 +185,10 @@ def scale(
 ) -> None:
     """Change the number of instances (ScaleService) and wait until they run."""
     client = common.client()
+    before = progress_of(client, name)
     _answered(common, "scaling", client.scale(name, instance), name)
     if wait:
-        _watch(common, client, name, Phase.RUNNING)
+        watch(common, client, name, Goal(Phase.RUNNING, instances=instance, before=before))
 
 
 @deploy_command()
@@ -298,44 +305,6 @@ def _answered(common: Common, event: str, answer: Reply, name: str) -> None:
     else:
         _console.out(eascmd.request_id_line(answer.request_id))
         _console.out(eascmd.ok(message))
-
-
-# The line eascmd prints when a wait ends (reference/eas.md §2.3 create and delete), and the
-# NDJSON event that says the same.
-_DONE = {
-    Phase.RUNNING: ("Service is running", "running"),
-    Phase.STOPPED: ("Service is stopped", "stopped"),
-    Phase.GONE: ("Service was deleted successfully", "deleted"),
-}
-
-
-def _watch(
-    common: Common, client: ServiceClient, name: str, target: Phase, *, skip: str = ""
-) -> None:
-    """Progress lines on change until ``target``; ``skip`` is a status already announced.
-
-    On a terminal a spinner on stderr shows the latest status between the lines.
-    """
-    from deploykit.clients._wait import wait_for
-    from deploykit.deploy import eascmd_text as eascmd
-
-    with _console.status("Waiting", enabled=not common.json) as show:
-        progress_seen = wait_for(
-            lambda: client.progress(client.find(name)), target, common.wait_policy(),
-            desc_command=common.command_for("desc", name),
-        )
-        for progress in progress_seen:
-            show(f"{progress.status} [Total: {progress.total}, Pending: {progress.pending}, "
-                 f"Running: {progress.running}]")
-            # eascmd prints "[OK] Running [Total: …]" before "[OK] Service is running" (§2.3).
-            if progress.status == skip or progress.phase is Phase.GONE:
-                continue
-            line = (eascmd.ok("Service is terminating") if target is Phase.GONE
-                    else eascmd.progress_line(progress))
-            common.emit("progress", line, service=name, status=progress.status,
-                        total=progress.total, pending=progress.pending, running=progress.running)
-    text, event = _DONE[target]
-    common.emit(event, eascmd.ok(text), service=name)
 
 
 def _print_outcome(common: Common, outcome: Outcome) -> None:

@@ -17,8 +17,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from deploykit.clients._wait import Phase
+from deploykit.clients._wait import Goal, Phase
 from deploykit.deploy.changes import Change, changes_only, diff
+from deploykit.deploy.waiting import wait_until
 from deploykit.errors import DeployKitError
 
 if TYPE_CHECKING:
@@ -100,14 +101,17 @@ def apply_one(
             created = client.create(spec.data)
             outcome = Outcome(spec.path, spec.name, CREATED, created.request_id,
                               resolved_by_describe=created.resolved_by_describe)
+            goal = Goal(Phase.RUNNING)
         else:
             changes = tuple(changes_only(found))
             if not changes:
                 return Outcome(spec.path, spec.name, UNCHANGED)
             updated = client.update(spec.name, spec.data)
             outcome = Outcome(spec.path, spec.name, UPDATED, updated.request_id, changes)
+            # The config changes: the service must be seen to move before Running counts.
+            goal = Goal(Phase.RUNNING, before=client.progress(live), changes=True)
         if wait is not None:
-            wait_until(client, spec.name, Phase.RUNNING, wait)
+            wait_until(client, spec.name, goal, wait)
         return outcome
     except Cancelled:
         return Outcome(spec.path, spec.name, CANCELLED)
@@ -156,13 +160,3 @@ def apply_many(
     pool.shutdown(wait=True)
     return [results[i] for i in range(len(specs))]
 
-
-def wait_until(client: ServiceClient, name: str, target: Phase, policy: WaitPolicy) -> None:
-    """Wait without reporting progress (apply's workers); raises like ``wait_for``."""
-    from deploykit.clients._wait import Progress, wait_for
-
-    def read() -> Progress:
-        return client.progress(client.find(name))
-
-    for _ in wait_for(read, target, policy, desc_command=f"deploykit desc {name}"):
-        pass

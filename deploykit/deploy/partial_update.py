@@ -41,6 +41,7 @@ from deploykit.validation import validate
 
 if TYPE_CHECKING:
     from deploykit.clients._api import ServiceClient
+    from deploykit.clients._wait import Progress
 
 Path = tuple[str | int, ...]
 _PART = re.compile(r"([^\[\]]+)((?:\[\d+\])*)")  # a key, then any [N] indexes
@@ -64,6 +65,8 @@ class PreparedUpdate:
     body: dict[str, Any]  # what UpdateService is sent
     result: dict[str, Any]  # the service's config once UpdateService has merged the body
     report: Report  # the findings the change brings
+    before: Progress  # the service as read before the change (what a wait must see move)
+    changes: bool  # whether the result differs from the live config
 
     @property
     def refused(self) -> bool:
@@ -88,7 +91,8 @@ def prepare_update(
                           "surrogate)", hint="give the name as `deploykit ls` shows it")
     partial = read_partial_spec(spec_path) if spec_path is not None else None
     assignments = [parse_assignment(pair) for pair in pairs]
-    live = client.live_spec(client.describe(name))
+    service = client.describe(name)
+    live = client.live_spec(service)
     body = dict(partial.data) if partial is not None else build_body(live, assignments, name)
     result = dict(body) if replace else merge_update(live, body)
     if not _has_name(result):
@@ -96,7 +100,8 @@ def prepare_update(
     label = partial.path if partial is not None else f"{name} (live config with -D changes)"
     found = _findings_of_change(result, {} if replace else live, label)
     located = sorted((_located(d, partial) for d in found), key=sort_key)
-    return PreparedUpdate(body, result, Report([FileReport(label, "eas", located)]))
+    report = Report([FileReport(label, "eas", located)])
+    return PreparedUpdate(body, result, report, client.progress(service), result != live)
 
 
 def merge_update(base: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:

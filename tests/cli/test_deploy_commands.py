@@ -43,7 +43,8 @@ def test_create_json_is_ndjson(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     events = [json.loads(line) for line in out.splitlines()]
     assert events[0]["event"] == "created" and events[0]["token"] == "****"
-    assert events[-1] == {"event": "running", "service": "echo_service"}
+    assert events[-1] == {"event": "running", "service": "echo_service",
+                          "current_version": 1, "latest_version": 1}
 
 
 def test_the_service_token_is_printed_only_with_show_token_in_every_format(
