@@ -55,6 +55,12 @@ _SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 # The user:password part of a URL (git+https://user:token@host/...).
 _URL_USERINFO = re.compile(r"(?<=//)[^/@\s]+@")
+# ``NAME=value``, ``NAME: value``, ``"NAME": "value"`` and ``Authorization: Bearer value`` in
+# free text (a log line, an event message): the value goes when NAME is a secret name.
+_ASSIGNMENT = re.compile(
+    r"""(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)(?P<sep>["']?\s*[=:]\s*)"""
+    r"""(?P<value>"[^"]*"|'[^']*'|(?:(?:Bearer|Basic)\s+)?[^\s,;&"']+)"""
+)
 
 
 def words(name: str) -> tuple[str, ...]:
@@ -96,6 +102,23 @@ def redact_userinfo(text: str) -> str:
     """``https://user:token@host/x`` → ``https://****@host/x``: a URL is shown, its credentials
     never are."""
     return _URL_USERINFO.sub(f"{REDACTED}@", text)
+
+
+def redact_text(text: str) -> str:
+    """Free text (a log line, an event message) with the values it assigns to secret names
+    (``HF_TOKEN=hf_…``, ``"password": "…"``, ``Authorization: Bearer …``) and the
+    credentials inside URLs replaced by ``****``."""
+    kept: list[str] = []
+    at = 0
+    while (found := _ASSIGNMENT.search(text, at)) is not None:
+        if is_secret_name(found["name"]):
+            kept.append(text[at : found.start("value")] + REDACTED)
+            at = found.end()
+        else:  # what looked like its value may name a secret itself: `failed: TOKEN=…`
+            kept.append(text[at : found.end("sep")])
+            at = found.end("sep")
+    kept.append(text[at:])
+    return redact_userinfo("".join(kept))
 
 
 def redact_json(value: Any, *, keep: frozenset[str] = frozenset()) -> Any:

@@ -11,6 +11,7 @@ from deploykit.secrets import (
     is_secret_header,
     is_secret_name,
     redact_json,
+    redact_text,
     redact_userinfo,
 )
 
@@ -77,3 +78,20 @@ def test_redact_json_hides_env_entries_by_name_and_nested_json() -> None:
 def test_redact_userinfo_keeps_the_url() -> None:
     assert redact_userinfo("git+https://u:p@host/x") == "git+https://****@host/x"
     assert redact_userinfo("registry/x@sha256:abc") == "registry/x@sha256:abc"
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        # log lines and event messages (deploy/diagnosis.py shows them after a failure)
+        ("export HF_TOKEN=hf_abc123 done", "export HF_TOKEN=**** done"),
+        ('{"password": "p@ss word", "user": "bob"}', '{"password": ****, "user": "bob"}'),
+        ("Authorization: Bearer eyJhbGciOi.x.y", "Authorization: ****"),
+        ("login failed: OSS_ACCESS_KEY_SECRET=abc==", "login failed: OSS_ACCESS_KEY_SECRET=****"),
+        ("cloning git+https://me:ghp_x@github.com/a/b", "cloning git+https://****@github.com/a/b"),
+        ("max_tokens=512 tokenizer: gpt2 port=8000", "max_tokens=512 tokenizer: gpt2 port=8000"),
+        ("FileNotFoundError: [Errno 2] No such file", "FileNotFoundError: [Errno 2] No such file"),
+    ],
+)
+def test_free_text_loses_the_values_of_secret_names(line: str, shown: str) -> None:
+    assert redact_text(line) == shown

@@ -25,7 +25,7 @@ from deploykit.cli._deploy_options import (
     deploy_command,
 )
 from deploykit.cli._exit import ExitCode
-from deploykit.cli._watch import watch
+from deploykit.cli._watch import print_diagnosis, watch
 from deploykit.clients._wait import Goal, Phase
 from deploykit.deploy.waiting import progress_of
 from deploykit.errors import ConfigError
@@ -314,6 +314,8 @@ def _print_outcome(common: Common, outcome: Outcome) -> None:
         _console.out(json.dumps(outcome.as_dict(), ensure_ascii=False))
     else:
         _console.out(eascmd.outcome_line(outcome))
+    if outcome.diagnosis is not None:
+        print_diagnosis(common, outcome.diagnosis)
 
 
 def _confirm_delete(name: str, region: str) -> None:

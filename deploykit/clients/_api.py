@@ -17,6 +17,8 @@ names a cloud.
 from __future__ import annotations
 
 import abc
+import copy
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -37,6 +39,7 @@ from deploykit.clients._wait import Progress
 from deploykit.errors import ApiError, ConflictError, NotFoundError
 
 T = TypeVar("T")
+C = TypeVar("C", bound="ApiClient")
 
 
 @dataclass(frozen=True)
@@ -247,6 +250,13 @@ class ApiClient:
                 raise
 
         return self.retrying(attempt)
+
+    def bounded(self: C, deadline: float) -> C:
+        """This client (same connection, signing and retry counts), its calls and their
+        retries ending by ``deadline`` (a ``policy.clock()`` value) instead of its own."""
+        twin = copy.copy(self)
+        twin.policy = dataclasses.replace(self.policy, deadline=deadline)
+        return twin
 
     def retrying(self, attempt: Callable[[], T]) -> T:
         return self.policy.run(attempt, stats=self.stats, on_retry=self._on_retry)

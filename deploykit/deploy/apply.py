@@ -5,7 +5,8 @@ spec (merge semantics, see :mod:`deploykit.deploy.changes`) unless nothing diffe
 run on a thread pool of ``concurrency`` workers sharing one HTTP client; every call is
 retried by the client's policy, and a create is never sent twice (``ServiceClient.create``).
 
-One service failing does not stop the others; every outcome is reported.
+One service failing does not stop the others; every outcome is reported. A wait that fails
+or runs out is explained (``deploy/diagnosis.py``) in the outcome.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from deploykit.clients._wait import Goal, Phase
 from deploykit.deploy.changes import Change, changes_only, diff
+from deploykit.deploy.diagnosis import ALLOWANCE, Diagnosis, diagnose
 from deploykit.deploy.waiting import wait_until
-from deploykit.errors import DeployKitError
+from deploykit.errors import DeployKitError, DeploymentFailed, WaitTimeout
 
 if TYPE_CHECKING:
     from deploykit.clients._api import ServiceClient
@@ -49,6 +52,7 @@ class Outcome:
     changes: tuple[Change, ...] = ()
     error: DeployKitError | None = None
     resolved_by_describe: bool = False  # a create whose answer was lost, found by name
+    diagnosis: Diagnosis | None = None  # what explains a failed or timed-out wait
 
     @property
     def ok(self) -> bool:
@@ -95,6 +99,7 @@ def apply_one(
     client: ServiceClient, spec: SpecToApply, *, wait: WaitPolicy | None = None
 ) -> Outcome:
     """Create or update one service; with ``wait``, until it is Running. Errors → ``failed``."""
+    began = datetime.now(timezone.utc)
     try:
         live, found = plan_one(client, spec)
         if live is None:
@@ -111,7 +116,13 @@ def apply_one(
             # The config changes: the service must be seen to move before Running counts.
             goal = Goal(Phase.RUNNING, before=client.progress(live), changes=True)
         if wait is not None:
-            wait_until(client, spec.name, goal, wait)
+            try:
+                wait_until(client, spec.name, goal, wait)
+            except (DeploymentFailed, WaitTimeout) as err:
+                deadline = (wait.clock() if wait.deadline is None else wait.deadline) + ALLOWANCE
+                explained = diagnose(client, spec.name, since=began, deadline=deadline)
+                return dataclasses.replace(outcome, action=FAILED, error=err,
+                                           diagnosis=explained)
         return outcome
     except Cancelled:
         return Outcome(spec.path, spec.name, CANCELLED)

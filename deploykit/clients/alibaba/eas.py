@@ -33,9 +33,11 @@ from urllib.parse import quote
 import httpx
 
 from deploykit.clients._api import ApiClient, Reply
+from deploykit.clients._capabilities import InstanceState, ServiceEvent
 from deploykit.clients._retry import RetryableFailure, RetryPolicy
 from deploykit.clients._wait import Phase, Progress
 from deploykit.clients.alibaba._dialect import EAS_DIALECT
+from deploykit.clients.alibaba._records import event_record, instance_record
 from deploykit.errors import NotFoundError, SpecError
 
 # reference/eas.md §3.2 (ListServices): PageSize defaults to 100.
@@ -168,12 +170,13 @@ class EasClient(ApiClient):
         start_time: datetime | None = None,
         end_time: datetime | None = None,
         page_size: int = LIST_PAGE_SIZE,
+        max_pages: int = MAX_EVENT_PAGES,
     ) -> list[dict[str, Any]]:
         """DescribeServiceEvent (``Time``, ``Type`` Normal|Warning, ``Reason``, ``Message``,
         ``Resource`` Service|Pod; reference/eas.md §3.3), oldest first.
 
-        Every page up to ``MAX_EVENT_PAGES``; past that, the newest pages (the ones that
-        explain what is happening now). The server's default window is the last 7 days;
+        Every page up to ``max_pages``; past that, the newest pages (the ones that explain
+        what is happening now). The server's default window is the last 7 days;
         ``start_time``/``end_time`` narrow it (naive datetimes are local time).
         """
         params = {"PageSize": str(page_size)}
@@ -186,8 +189,8 @@ class EasClient(ApiClient):
         path = self._path(name, "events")
         first = self._page_num("DescribeServiceEvent", path, params, 1)
         pages = int(first.get("TotalPageNum") or 1)
-        events = list(first.get("Events") or []) if pages <= MAX_EVENT_PAGES else []
-        for number in range(max(2, pages - MAX_EVENT_PAGES + 1), pages + 1):
+        events = list(first.get("Events") or []) if pages <= max_pages else []
+        for number in range(max(2, pages - max_pages + 1), pages + 1):
             page = self._page_num("DescribeServiceEvent", path, params, number)
             events.extend(page.get("Events") or [])
         return events
@@ -275,6 +278,21 @@ class EasClient(ApiClient):
                               retry=False),
             settled=restarted,
         )
+
+    # -- Diagnosable (clients/_capabilities.py): what explains a failed wait ------------------
+
+    def warning_events(self, name: str, *, since: datetime) -> list[ServiceEvent]:
+        # The newest page only: a crash loop can fill many; the last ones say what is wrong.
+        found = self.events(name, event_type="Warning", start_time=since, max_pages=1)
+        return [event_record(event) for event in found]
+
+    def instance_states(self, name: str) -> list[InstanceState]:
+        return [instance_record(instance) for instance in self.instances(name)]
+
+    def log_tail(
+        self, name: str, instance: str, *, lines: int, previous: bool = False
+    ) -> list[str]:
+        return [str(line) for line in self.logs(name, instance, limit=lines, previous=previous)]
 
     # -- reading answers ------------------------------------------------------------------
 
