@@ -202,6 +202,12 @@ def apply(
         typer.Option("--concurrency", metavar="N", min=1, max=64,
                      help="How many services to create or update at once (1-64)."),
     ] = 4,
+    rollback_on_failure: Annotated[
+        bool,
+        typer.Option("--rollback-on-failure",
+                     help="Switch a failed update back to the version that served before it "
+                     "(still exit 4)."),
+    ] = False,
     wait: WaitOpt = True,
     *,
     common: Common,
@@ -210,11 +216,14 @@ def apply(
     from deploykit.deploy import eascmd_text as eascmd
     from deploykit.deploy.apply import apply_many
 
+    if rollback_on_failure and not wait:
+        raise ConfigError("--rollback-on-failure needs the wait: without it a failed update "
+                          "is never seen", hint="drop --no-wait")
     loaded = _load_or_refuse(common, specs)
     client = common.client()
     outcomes = apply_many(
         client, loaded, concurrency=concurrency, wait=common.wait_policy() if wait else None,
-        on_outcome=lambda outcome: _print_outcome(common, outcome),
+        rollback=rollback_on_failure, on_outcome=lambda outcome: _print_outcome(common, outcome),
     )
     failed = [o for o in outcomes if not o.ok]
     counts = {a: sum(o.action == a for o in outcomes) for a in ("created", "updated", "unchanged")}

@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 from deploykit.clients._wait import Goal, Phase
 from deploykit.deploy.changes import Change, changes_only, diff
 from deploykit.deploy.diagnosis import ALLOWANCE, Diagnosis, diagnose
+from deploykit.deploy.rollback import Rollback, roll_back
 from deploykit.deploy.waiting import wait_until
 from deploykit.errors import DeployKitError, DeploymentFailed, WaitTimeout
 
 if TYPE_CHECKING:
     from deploykit.clients._api import ServiceClient
-    from deploykit.clients._wait import WaitPolicy
+    from deploykit.clients._wait import Progress, WaitPolicy
 
 CREATED, UPDATED, UNCHANGED, FAILED, CANCELLED = "created", "updated", "unchanged", "failed", (
     "cancelled"
@@ -53,6 +54,7 @@ class Outcome:
     error: DeployKitError | None = None
     resolved_by_describe: bool = False  # a create whose answer was lost, found by name
     diagnosis: Diagnosis | None = None  # what explains a failed or timed-out wait
+    rollback: Rollback | None = None  # what --rollback-on-failure did
 
     @property
     def ok(self) -> bool:
@@ -68,6 +70,8 @@ class Outcome:
             out["error"] = str(self.error)
             if self.error.hint:
                 out["hint"] = self.error.hint
+        if self.rollback is not None:
+            out["rollback"] = self.rollback.as_dict()
         return out
 
 
@@ -96,38 +100,65 @@ def plan_one(
 
 
 def apply_one(
-    client: ServiceClient, spec: SpecToApply, *, wait: WaitPolicy | None = None
+    client: ServiceClient,
+    spec: SpecToApply,
+    *,
+    wait: WaitPolicy | None = None,
+    rollback: bool = False,
 ) -> Outcome:
-    """Create or update one service; with ``wait``, until it is Running. Errors → ``failed``."""
+    """Create or update one service; with ``wait``, until it is Running. Errors → ``failed``;
+    a failed or timed-out wait is explained, and with ``rollback`` a failed update is switched
+    back to the version that served before it (``deploy/rollback.py``)."""
     began = datetime.now(timezone.utc)
     try:
         live, found = plan_one(client, spec)
+        before = None if live is None else client.progress(live)
         if live is None:
             created = client.create(spec.data)
             outcome = Outcome(spec.path, spec.name, CREATED, created.request_id,
                               resolved_by_describe=created.resolved_by_describe)
-            goal = Goal(Phase.RUNNING)
         else:
             changes = tuple(changes_only(found))
             if not changes:
                 return Outcome(spec.path, spec.name, UNCHANGED)
             updated = client.update(spec.name, spec.data)
             outcome = Outcome(spec.path, spec.name, UPDATED, updated.request_id, changes)
-            # The config changes: the service must be seen to move before Running counts.
-            goal = Goal(Phase.RUNNING, before=client.progress(live), changes=True)
-        if wait is not None:
-            try:
-                wait_until(client, spec.name, goal, wait)
-            except (DeploymentFailed, WaitTimeout) as err:
-                deadline = (wait.clock() if wait.deadline is None else wait.deadline) + ALLOWANCE
-                explained = diagnose(client, spec.name, since=began, deadline=deadline)
-                return dataclasses.replace(outcome, action=FAILED, error=err,
-                                           diagnosis=explained)
+        if wait is None:
+            return outcome
+        # An update changes the config: the service must be seen to move before Running counts.
+        goal = Goal(Phase.RUNNING, before=before, changes=before is not None)
+        try:
+            wait_until(client, spec.name, goal, wait)
+        except (DeploymentFailed, WaitTimeout) as err:
+            return _failed_wait(client, outcome, err, began, wait, before=before,
+                                rollback=rollback)
         return outcome
     except Cancelled:
         return Outcome(spec.path, spec.name, CANCELLED)
     except DeployKitError as err:
         return Outcome(spec.path, spec.name, FAILED, error=err)
+
+
+def _failed_wait(
+    client: ServiceClient,
+    outcome: Outcome,
+    error: DeployKitError,
+    began: datetime,
+    wait: WaitPolicy,
+    *,
+    before: Progress | None,
+    rollback: bool,
+) -> Outcome:
+    """The outcome of a wait that failed or ran out: explained, then rolled back if asked
+    (``before``: the service before the update; None after a create)."""
+    deadline = (wait.clock() if wait.deadline is None else wait.deadline) + ALLOWANCE
+    explained = diagnose(client, outcome.name, since=began, deadline=deadline)
+    done = None
+    if rollback:
+        done = roll_back(client, outcome.name, error, before, wait)
+        error = done.told(error)
+    return dataclasses.replace(outcome, action=FAILED, error=error, diagnosis=explained,
+                               rollback=done)
 
 
 def apply_many(
@@ -136,6 +167,7 @@ def apply_many(
     *,
     concurrency: int = 4,
     wait: WaitPolicy | None = None,
+    rollback: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
     run: ApplyRun | None = None,
 ) -> list[Outcome]:
@@ -152,7 +184,7 @@ def apply_many(
     def work(spec: SpecToApply) -> Outcome:
         if run.cancelled.is_set():
             return Outcome(spec.path, spec.name, CANCELLED)
-        return apply_one(client, spec, wait=wait)
+        return apply_one(client, spec, wait=wait, rollback=rollback)
 
     results: dict[int, Outcome] = {}
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="apply")
