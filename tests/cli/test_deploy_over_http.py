@@ -16,8 +16,6 @@ import pytest
 
 from deploykit.cli.app import main
 from deploykit.emulator import (
-    DEFAULT_ACCESS_KEY_ID,
-    DEFAULT_ACCESS_KEY_SECRET,
     Emulator,
     Faults,
     Reply,
@@ -25,6 +23,7 @@ from deploykit.emulator import (
 )
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "emulator"))
+from deploy_testkit import use_emulator_keys
 from emulator_testkit import ServedEmulator
 
 pytestmark = pytest.mark.slow
@@ -35,10 +34,7 @@ QUICK = Timings(accept=0.05, per_instance=0.05)
 
 @pytest.fixture(autouse=True)
 def credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET)
-    monkeypatch.setenv("DEPLOYKIT_CONFIG", str(tmp_path / "config.ini"))
-    monkeypatch.setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", str(tmp_path / "credentials.ini"))
+    use_emulator_keys(tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -7,19 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from deploy_testkit import SPEC, ServedEmulator, run
+from deploy_testkit import SPEC, run, served_at, use_emulator_keys
 
-from deploykit.emulator import (
-    DEFAULT_ACCESS_KEY_ID,
-    DEFAULT_ACCESS_KEY_SECRET,
-    Emulator,
-    Timings,
-)
+from deploykit.emulator import Emulator, Timings
 
 pytestmark = pytest.mark.slow
 QUICK = Timings(accept=0.05, per_instance=0.05)
@@ -30,33 +24,18 @@ TRACEBACK_END = "FileNotFoundError: [Errno 2] No such file or directory: '/model
 
 @pytest.fixture(autouse=True)
 def credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET)
-    monkeypatch.setenv("DEPLOYKIT_CONFIG", str(tmp_path / "config.ini"))
-    monkeypatch.setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", str(tmp_path / "credentials.ini"))
-
-
-@contextmanager
-def served_with(timings: Timings) -> Iterator[list[str]]:
-    """The emulator under uvicorn on 127.0.0.1; yields ``--endpoint URL``."""
-    emulator = Emulator(timings=timings)
-    try:
-        with ServedEmulator(emulator) as server:
-            yield ["--endpoint", server.url]
-    finally:
-        emulator.close()
+    use_emulator_keys(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def at() -> Iterator[list[str]]:
-    with served_with(QUICK) as endpoint:
+    with served_at(Emulator(timings=QUICK)) as endpoint:
         yield endpoint
 
 
-def spec_with(tmp_path: Path, image: str, **metadata: Any) -> str:
+def spec_with(tmp_path: Path, image: str) -> str:
     spec = json.loads(SPEC.read_text())
     spec["containers"][0]["image"] = image
-    spec["metadata"].update(metadata)
     path = tmp_path / "service.json"
     path.write_text(json.dumps(spec))
     return str(path)
@@ -64,6 +43,13 @@ def spec_with(tmp_path: Path, image: str, **metadata: Any) -> str:
 
 def events_of(out: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.splitlines()]
+
+
+def failed_in_json(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, Any]]:
+    """The NDJSON events of a command that must end in a failed state (exit 4)."""
+    code, out, _ = run(capsys, *argv, "--format", "json")
+    assert code == 4
+    return events_of(out)
 
 
 def test_a_crash_loop_is_explained_in_text(
@@ -87,10 +73,7 @@ def test_a_crash_loop_is_explained_in_text(
 def test_a_crash_loop_is_explained_in_json(
     at: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "create", spec_with(tmp_path, CRASH_IMAGE), *at,
-                       "--format", "json")
-    assert code == 4
-    events = events_of(out)
+    events = failed_in_json(capsys, "create", spec_with(tmp_path, CRASH_IMAGE), *at)
     assert [e["event"] for e in events[-2:]] == ["diagnosis", "error"]
     diagnosis, error = events[-2:]
     assert error["exit"] == 4
@@ -130,7 +113,7 @@ def test_an_oom_kill_is_explained(
 
 def test_a_timeout_is_explained_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The crash loop lasts 3 restarts of 2 s each: --timeout 1 runs out in the middle of it.
-    with served_with(Timings(accept=0.05, per_instance=2.0)) as at:
+    with served_at(Emulator(timings=Timings(accept=0.05, per_instance=2.0))) as at:
         code, out, err = run(capsys, "create", spec_with(tmp_path, CRASH_IMAGE), *at,
                              "--timeout", "1")
         assert code == 5, err
@@ -142,7 +125,7 @@ def test_a_timeout_is_explained_too(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_a_healthy_slow_service_has_nothing_to_blame(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with served_with(Timings(accept=60.0, per_instance=1.0)) as at:
+    with served_at(Emulator(timings=Timings(accept=60.0, per_instance=1.0))) as at:
         code, out, _ = run(capsys, "create", str(SPEC), *at, "--timeout", "1",
                            "--format", "json")
         assert code == 5
@@ -154,10 +137,9 @@ def test_a_failed_update_is_explained_by_its_own_events_only(
     at: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(capsys, "create", str(SPEC), *at)[0] == 0
-    code, out, _ = run(capsys, "modify", "echo_service", "-D",
-                       f"containers[0].image={CRASH_IMAGE}", *at, "--format", "json")
-    assert code == 4
-    diagnosis = next(e for e in events_of(out) if e["event"] == "diagnosis")
+    events = failed_in_json(capsys, "modify", "echo_service", "-D",
+                            f"containers[0].image={CRASH_IMAGE}", *at)
+    diagnosis = next(e for e in events if e["event"] == "diagnosis")
     # The rolling update surges one new instance, which crashes; the old ones still run.
     assert [i["status"] for i in diagnosis["instances"]] == ["CrashLoopBackOff"]
     assert diagnosis["log"]["lines"][-1] == TRACEBACK_END
@@ -166,10 +148,7 @@ def test_a_failed_update_is_explained_by_its_own_events_only(
 def test_apply_explains_each_service_that_failed(
     at: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "apply", spec_with(tmp_path, CRASH_IMAGE), *at,
-                       "--format", "json")
-    assert code == 4
-    events = events_of(out)
+    events = failed_in_json(capsys, "apply", spec_with(tmp_path, CRASH_IMAGE), *at)
     assert [e["event"] for e in events] == ["failed", "diagnosis", "summary", "error"]
     assert events[1]["service"] == "echo_service"
     assert events[1]["log"]["lines"][-1] == TRACEBACK_END

@@ -7,17 +7,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from deploy_testkit import SPEC, ServedEmulator, run
+from deploy_testkit import SPEC, desc_json, run, served_at, use_emulator_keys
 
-from deploykit.emulator import (
-    DEFAULT_ACCESS_KEY_ID,
-    DEFAULT_ACCESS_KEY_SECRET,
-    Emulator,
-    Timings,
-)
+from deploykit.emulator import Emulator, Timings
 
 pytestmark = pytest.mark.slow
 CRASH_IMAGE = "registry-vpc.cn-shanghai.aliyuncs.com/deploykit/echo:crashloop"
@@ -25,21 +19,15 @@ CRASH_IMAGE = "registry-vpc.cn-shanghai.aliyuncs.com/deploykit/echo:crashloop"
 
 @pytest.fixture(autouse=True)
 def credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET)
-    monkeypatch.setenv("DEPLOYKIT_CONFIG", str(tmp_path / "config.ini"))
-    monkeypatch.setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", str(tmp_path / "credentials.ini"))
+    use_emulator_keys(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def running(capsys: pytest.CaptureFixture[str]) -> Iterator[list[str]]:
     """A served emulator where echo_service runs version 1; yields ``--endpoint URL``."""
-    emulator = Emulator(timings=Timings(accept=0.05, per_instance=0.05))
-    with ServedEmulator(emulator) as server:
-        at = ["--endpoint", server.url]
+    with served_at(Emulator(timings=Timings(accept=0.05, per_instance=0.05))) as at:
         assert run(capsys, "create", str(SPEC), *at)[0] == 0
         yield at
-    emulator.close()
 
 
 @pytest.fixture
@@ -49,13 +37,6 @@ def crashing_update(tmp_path: Path) -> str:
     path = tmp_path / "echo_service.json"
     path.write_text(json.dumps(spec))
     return str(path)
-
-
-def desc(capsys: pytest.CaptureFixture[str], at: list[str]) -> dict[str, Any]:
-    code, out, _ = run(capsys, "desc", "echo_service", *at, "--format", "json")
-    assert code == 0
-    found: dict[str, Any] = json.loads(out)
-    return found
 
 
 def test_a_failed_update_is_rolled_back_and_still_exit_4(
@@ -69,7 +50,7 @@ def test_a_failed_update_is_rolled_back_and_still_exit_4(
     assert said in out.splitlines()[0] and said in err
     # Explained, as every failed wait is.
     assert "[FAIL] Diagnosis of [echo_service]:" in out
-    service = desc(capsys, running)
+    service = desc_json(capsys, running)
     assert (service["Status"], service["CurrentVersion"], service["LatestVersion"]) == (
         "Running", 1, 2)
     assert service["RunningInstance"] == service["TotalInstance"] == 2
@@ -93,7 +74,7 @@ def test_without_the_flag_the_failed_update_stays(
 ) -> None:
     code, out, _ = run(capsys, "apply", crashing_update, *running)
     assert code == 4 and "rolled back" not in out
-    assert desc(capsys, running)["Status"] == "Failed"
+    assert desc_json(capsys, running)["Status"] == "Failed"
 
 
 def test_a_failed_create_has_nothing_to_roll_back_to(

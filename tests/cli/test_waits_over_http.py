@@ -7,69 +7,29 @@ that Running for success would report an update that has not happened.
 from __future__ import annotations
 
 import json
-import os
-import queue
-import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from deploy_testkit import SPEC, run
-
-from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
+from deploy_testkit import SPEC, desc_json, run, serving, use_emulator_keys
 
 pytestmark = pytest.mark.slow
-DEPLOYKIT = [sys.executable, "-c", "from deploykit.cli.app import run; run()"]
 LAG = "1.5"  # seconds; the emulator's default pace finishes a 2-instance rollout in ~0.7 s
 
 
 @pytest.fixture(autouse=True)
 def credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET)
-    monkeypatch.setenv("DEPLOYKIT_CONFIG", str(tmp_path / "config.ini"))
-    monkeypatch.setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", str(tmp_path / "credentials.ini"))
-
-
-@contextmanager
-def emulator_serve(*options: str) -> Iterator[list[str]]:
-    """``deploykit emulator serve --port 0 OPTIONS`` in a subprocess; yields ``--endpoint URL``."""
-    process = subprocess.Popen([*DEPLOYKIT, "emulator", "serve", "--port", "0", *options],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               env=dict(os.environ))
-    try:
-        assert process.stdout is not None
-        lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=lambda: lines.put(process.stdout.readline()),  # type: ignore[union-attr]
-                         daemon=True).start()
-        banner = lines.get(timeout=20)
-        yield ["--endpoint", banner.split(" on ", 1)[1].split(" ", 1)[0]]
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=15)
-        if process.stdout:
-            process.stdout.close()
+    use_emulator_keys(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def lagging() -> Iterator[list[str]]:
-    with emulator_serve("--rollout-lag", LAG) as at:
-        yield at
+    with serving("--rollout-lag", LAG) as url:
+        yield ["--endpoint", url]
 
 
-def desc(capsys: pytest.CaptureFixture[str], at: list[str]) -> dict[str, Any]:
-    code, out, _ = run(capsys, "desc", "echo_service", *at, "--format", "json")
-    assert code == 0
-    found: dict[str, Any] = json.loads(out)
-    return found
-
-
-def serving(service: dict[str, Any]) -> tuple[str, int, int, int, int]:
+def version_and_instances(service: dict[str, Any]) -> tuple[str, int, int, int, int]:
     return (service["Status"], service["CurrentVersion"], service["LatestVersion"],
             service["RunningInstance"], service["TotalInstance"])
 
@@ -80,7 +40,7 @@ def test_modify_returns_only_once_the_new_version_serves(
     assert run(capsys, "create", str(SPEC), *lagging)[0] == 0
     code, out, err = run(capsys, "modify", "echo_service", "-D", "metadata.cpu=4", *lagging)
     assert code == 0, err
-    assert serving(desc(capsys, lagging)) == ("Running", 2, 2, 2, 2)
+    assert version_and_instances(desc_json(capsys, lagging)) == ("Running", 2, 2, 2, 2)
     assert out.splitlines()[-1] == "[OK] Service is running"
 
 
@@ -94,7 +54,7 @@ def test_apply_of_a_changed_spec_returns_once_the_new_version_serves(
     code, out, err = run(capsys, "apply", str(tmp_path), *lagging)
     assert code == 0, err
     assert "1 updated" in out
-    assert serving(desc(capsys, lagging)) == ("Running", 2, 2, 2, 2)
+    assert version_and_instances(desc_json(capsys, lagging)) == ("Running", 2, 2, 2, 2)
 
 
 def test_json_events_carry_the_versions(
@@ -126,7 +86,7 @@ def test_a_call_that_changes_nothing_still_ends(
     code, _, err = run(capsys, "modify", "echo_service", "-D", "metadata.cpu=2", *lagging,
                        "--timeout", "10")
     assert code == 0, err
-    assert serving(desc(capsys, lagging)) == ("Running", 2, 2, 2, 2)
+    assert version_and_instances(desc_json(capsys, lagging)) == ("Running", 2, 2, 2, 2)
 
 
 def test_scale_returns_once_every_new_instance_runs(
@@ -135,4 +95,4 @@ def test_scale_returns_once_every_new_instance_runs(
     assert run(capsys, "create", str(SPEC), *lagging)[0] == 0
     code, _, err = run(capsys, "scale", "echo_service", "--instance", "4", *lagging)
     assert code == 0, err
-    assert serving(desc(capsys, lagging))[3:] == (4, 4)
+    assert version_and_instances(desc_json(capsys, lagging))[3:] == (4, 4)

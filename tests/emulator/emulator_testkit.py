@@ -1,10 +1,19 @@
-"""What emulator tests share: a fake clock, realistic specs, signed clients."""
+"""What emulator tests share: a fake clock, realistic specs, signed clients, served emulators
+(in a thread, or ``deploykit emulator serve`` in a subprocess)."""
 
 from __future__ import annotations
 
 import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any
+from typing import IO, Any
 
 import httpx
 from pydantic import SecretStr
@@ -17,6 +26,7 @@ from deploykit.emulator import (
     Timings,
 )
 
+DEPLOYKIT = [sys.executable, "-c", "from deploykit.cli.app import run; run()"]
 REGION = "cn-shanghai"
 BASE_URL = f"https://pai-eas.{REGION}.aliyuncs.com"
 # Ten seconds per phase makes every transition easy to land on with a fake clock.
@@ -135,3 +145,30 @@ class ServedEmulator:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+def first_line(stream: IO[str], timeout: float = 20.0) -> str:
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    return lines.get(timeout=timeout)
+
+
+@contextmanager
+def serving(*options: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`deploykit emulator serve --port 0 OPTIONS` in a subprocess; yields the URL it printed.
+    Ctrl-C when done."""
+    process = subprocess.Popen(
+        [*DEPLOYKIT, "emulator", "serve", "--port", "0", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    try:
+        assert process.stdout is not None
+        yield first_line(process.stdout).split(" on ", 1)[1].split(" ", 1)[0]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+        if process.stdout:
+            process.stdout.close()

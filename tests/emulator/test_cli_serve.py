@@ -3,58 +3,38 @@
 from __future__ import annotations
 
 import json
-import os
-import queue
 import signal
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 import httpx
 import pytest
-from emulator_testkit import create, image_service, signed_client
+from emulator_testkit import (
+    DEPLOYKIT,
+    create,
+    first_line,
+    image_service,
+    serving,
+    signed_client,
+)
 from pydantic import SecretStr
 
 from deploykit.cli.app import main
 from deploykit.clients.alibaba._signer import Acs3Auth
 from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator
 
-DEPLOYKIT = [sys.executable, "-c", "from deploykit.cli.app import run; run()"]
-
-
-def first_line(stream: IO[str], timeout: float = 20.0) -> str:
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
-    return lines.get(timeout=timeout)
-
 
 @contextmanager
 def served(*options: str, env: dict[str, str] | None = None) -> Iterator[httpx.Client]:
     """`emulator serve --port 0 OPTIONS` in a subprocess, and a client signed with the
     documented defaults on the URL it printed; Ctrl-C when done."""
-    process = subprocess.Popen(
-        [*DEPLOYKIT, "emulator", "serve", "--port", "0", *options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
-    try:
-        assert process.stdout is not None
-        url = first_line(process.stdout).split(" on ", 1)[1].split(" ", 1)[0]
+    with serving(*options, env=env) as url:
         defaults = Acs3Auth(DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_ACCESS_KEY_SECRET))
         with httpx.Client(base_url=url, auth=defaults, timeout=10) as client:
             yield client
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=15)
-        if process.stdout:
-            process.stdout.close()
 
 
 @pytest.fixture
