@@ -6,14 +6,14 @@ HTTP against the emulator, whose ``crashloop`` and ``oomkill`` images fail as re
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from deploy_testkit import SPEC, run, served_at, use_emulator_keys
 
-from deploykit.emulator import Emulator, Timings
+from deploykit.emulator import Emulator, Reply, Timings
 
 pytestmark = pytest.mark.slow
 QUICK = Timings(accept=0.05, per_instance=0.05)
@@ -152,3 +152,30 @@ def test_apply_explains_each_service_that_failed(
     assert [e["event"] for e in events] == ["failed", "diagnosis", "summary", "error"]
     assert events[1]["service"] == "echo_service"
     assert events[1]["log"]["lines"][-1] == TRACEBACK_END
+
+
+def test_what_cannot_be_read_leaves_the_failure_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A RAM user allowed to deploy but not to read events (403: never retried).
+    emulator = Emulator(timings=QUICK)
+    handle = emulator.handle
+
+    def no_events(method: str, raw_path: bytes, headers: Sequence[tuple[str, str]],
+                  body: bytes) -> Reply:
+        if raw_path.split(b"?")[0].endswith(b"/events"):
+            refusal = {"Code": "Forbidden.RAM", "Message": "not allowed: DescribeServiceEvent"}
+            return Reply(403, [("content-type", "application/json")],
+                         json.dumps(refusal).encode())
+        return handle(method, raw_path, headers, body)
+
+    emulator.handle = no_events  # type: ignore[method-assign]  # the served app calls it
+    with served_at(emulator) as at:
+        events = failed_in_json(capsys, "create", spec_with(tmp_path, CRASH_IMAGE), *at)
+    diagnosis, error = events[-2:]
+    assert diagnosis["events"] == [] and diagnosis["instances"]
+    assert diagnosis["log"]["lines"][-1] == TRACEBACK_END
+    [unavailable] = diagnosis["unavailable"]
+    assert unavailable.startswith("the events: ") and "DescribeServiceEvent" in unavailable
+    assert (error["exit"], error["code"]) == (4, "DeploymentFailed")
+    assert error["message"].startswith("the service is Failed: Instances keep crashing")
