@@ -79,10 +79,16 @@ def token_of(capsys: pytest.CaptureFixture[str], at: list[str], name: str) -> st
 # -- what a failing service shows ------------------------------------------------------------
 
 
+@pytest.fixture
+def crashed(at: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The README's crash-looping service, created (exit 4): its name."""
+    return created(capsys, at, CRASHLOOP)
+
+
 def test_events_show_why_a_crashing_service_failed(
-    at: list[str], capsys: pytest.CaptureFixture[str]
+    crashed: str, at: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    name = created(capsys, at, CRASHLOOP)
+    name = crashed
     code, out, _ = run(capsys, "events", name, *at, "--type", "warning")
     assert code == 0
     rows = [line for line in out.splitlines() if line.startswith("| 2")]
@@ -98,9 +104,9 @@ def test_events_show_why_a_crashing_service_failed(
 
 
 def test_instances_show_the_crash_loop_and_its_exit_code(
-    at: list[str], capsys: pytest.CaptureFixture[str]
+    crashed: str, at: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    name = created(capsys, at, CRASHLOOP)
+    name = crashed
     code, out, _ = run(capsys, "instances", name, *at)
     assert code == 0
     header, *rows = [line for line in out.splitlines() if line.startswith("| ")]
@@ -119,9 +125,9 @@ def test_instances_show_the_crash_loop_and_its_exit_code(
 
 
 def test_logs_find_the_traceback_of_a_failing_instance(
-    at: list[str], capsys: pytest.CaptureFixture[str]
+    crashed: str, at: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    name = created(capsys, at, CRASHLOOP)
+    name = crashed
     code, out, err = run(capsys, "logs", name, *at, "--keyword", "Traceback")
     assert code == 0
     assert out == "Traceback (most recent call last):\n"
