@@ -182,8 +182,9 @@ def invoke(
 
 
 def _show(common: Common, document: dict[str, Any], text: Callable[[], str]) -> None:
-    """One JSON document, or the text ``text()`` renders."""
+    """One JSON document, or the text ``text()`` renders (nothing for no text: an empty log,
+    an empty answer)."""
     if common.json:
         _console.out(json.dumps(document, ensure_ascii=False))
-    else:
-        _console.out(text())
+    elif rendered := text():
+        _console.out(rendered)

@@ -132,6 +132,8 @@ def test_logs_find_the_traceback_of_a_failing_instance(
     assert code == 0
     assert out == "Traceback (most recent call last):\n"
     assert "(of 2; choose one with --instance)" in err  # which instance was read
+    code, out, _ = run(capsys, "logs", name, *at, "--keyword", "no such words")
+    assert code == 0 and out == ""  # no line matched: no output, not an empty line
     code, out, _ = run(capsys, "logs", name, *at, "--lines", "1", "--format", "json")
     document = json.loads(out)
     assert code == 0 and document["instance"].startswith("image-classify-")
