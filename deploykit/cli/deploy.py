@@ -30,6 +30,7 @@ from deploykit.errors import ConfigError
 
 if TYPE_CHECKING:
     from deploykit.clients._api import Reply, ServiceClient
+    from deploykit.clients._wait import Progress
     from deploykit.deploy.apply import Outcome, SpecToApply
 
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The service name.")]
@@ -310,19 +311,30 @@ _DONE = {
 
 
 def _watch(
-    common: Common, client: ServiceClient, name: str, target: Phase, *, skip: str = ""
+    common: Common,
+    client: ServiceClient,
+    name: str,
+    target: Phase,
+    *,
+    skip: str = "",
+    version: int | None = None,
 ) -> None:
-    """Progress lines on change until ``target``; ``skip`` is a status already announced.
+    """Progress lines on change until ``target``; ``skip`` is a status already announced;
+    ``version``: the version that must be serving before Running counts (a rollback).
 
     On a terminal a spinner on stderr shows the latest status between the lines.
     """
     from deploykit.clients._wait import wait_for
     from deploykit.deploy import eascmd_text as eascmd
+    from deploykit.deploy.operations import toward_version
+
+    def read() -> Progress:
+        progress = client.progress(client.find(name))
+        return progress if version is None else toward_version(progress, version)
 
     with _console.status("Waiting", enabled=not common.json) as show:
         progress_seen = wait_for(
-            lambda: client.progress(client.find(name)), target, common.wait_policy(),
-            desc_command=common.command_for("desc", name),
+            read, target, common.wait_policy(), desc_command=common.command_for("desc", name)
         )
         for progress in progress_seen:
             show(f"{progress.status} [Total: {progress.total}, Pending: {progress.pending}, "

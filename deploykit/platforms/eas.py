@@ -67,6 +67,7 @@ class EasPlatform:
 
     def connect(self, target: Target, options: ConnectOptions) -> EasClient:
         from deploykit.clients._http import build_client
+        from deploykit.clients._invoke import ServiceCaller
         from deploykit.clients.alibaba._signer import Acs3Auth
         from deploykit.clients.alibaba.eas import EasClient
 
@@ -74,16 +75,19 @@ class EasPlatform:
         if connection.note and options.notice is not None:
             options.notice(connection.note)
         key = connection.credentials
+        transport = options.transport or connection.transport
         http = build_client(
             connection.base_url,
             auth=Acs3Auth(
                 key.access_key_id, key.access_key_secret, security_token=key.security_token
             ),
-            transport=options.transport or connection.transport,
+            transport=transport,
             log=options.log,
         )
+        # Services' own endpoints over the same transport: with `--endpoint local`, the
+        # embedded emulator's gateway answers for them (emulator/eas/_gateway.py).
         return EasClient(http, connection.region, policy=options.policy,
-                         on_retry=options.on_retry)
+                         on_retry=options.on_retry, caller=ServiceCaller(transport, options.log))
 
     def load_specs(self, paths: Sequence[str]) -> LoadedSpecs:
         from deploykit.clients.alibaba.eas import service_name

@@ -33,9 +33,25 @@ from urllib.parse import quote
 import httpx
 
 from deploykit.clients._api import ApiClient, Reply
+from deploykit.clients._capabilities import (
+    InstanceState,
+    ServiceAccess,
+    ServiceAnswer,
+    ServiceEvent,
+    ServiceRequest,
+    ServiceVersion,
+)
+from deploykit.clients._http import timeout_within
+from deploykit.clients._invoke import ServiceCaller
 from deploykit.clients._retry import RetryableFailure, RetryPolicy
 from deploykit.clients._wait import Phase, Progress
 from deploykit.clients.alibaba._dialect import EAS_DIALECT
+from deploykit.clients.alibaba._readings import (
+    access_from,
+    event_from,
+    instance_from,
+    version_from,
+)
 from deploykit.errors import NotFoundError, SpecError
 
 # reference/eas.md §3.2 (ListServices): PageSize defaults to 100.
@@ -79,9 +95,12 @@ class EasClient(ApiClient):
         *,
         policy: RetryPolicy | None = None,
         on_retry: Callable[[RetryableFailure, float], None] | None = None,
+        caller: ServiceCaller | None = None,
     ) -> None:
         super().__init__(http, EAS_DIALECT, policy=policy, on_retry=on_retry)
         self.region = region
+        # Reaches the services' own endpoints (invoke), over the same transport.
+        self._caller = caller or ServiceCaller()
 
     # -- operations ---------------------------------------------------------------------
 
@@ -275,6 +294,35 @@ class EasClient(ApiClient):
                               retry=False),
             settled=restarted,
         )
+
+    # -- capabilities (clients._capabilities): the operations above in deploykit's shapes --
+
+    def service_events(
+        self, name: str, *, event_type: str | None = None, since: datetime | None = None
+    ) -> list[ServiceEvent]:
+        events = self.events(name, event_type=event_type, start_time=since)
+        return [event_from(e) for e in events]
+
+    def service_instances(self, name: str) -> list[InstanceState]:
+        return [instance_from(i) for i in self.instances(name)]
+
+    def instance_log(
+        self, name: str, instance: str, *, keyword: str | None = None, lines: int = 100,
+        previous: bool = False,
+    ) -> list[str]:
+        found = self.logs(name, instance, keyword=keyword, limit=lines, previous=previous)
+        return [str(line) for line in found]
+
+    def service_versions(self, name: str) -> list[ServiceVersion]:
+        """ListServiceVersions, with the one DescribeService calls CurrentVersion marked."""
+        serving = _version(self.describe(name).get("CurrentVersion"))
+        return [version_from(v, serving) for v in self.versions(name)]
+
+    def service_access(self, name: str) -> ServiceAccess:
+        return access_from(self.describe(name))
+
+    def call_service(self, request: ServiceRequest) -> ServiceAnswer:
+        return self._caller.send(request, timeout=timeout_within(self.policy.remaining()))
 
     # -- reading answers ------------------------------------------------------------------
 
