@@ -168,7 +168,12 @@ class RetryPolicy:
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
-    """The standard ``Retry-After`` header: seconds, or an HTTP date (RFC 9110 §10.2.3)."""
+    """The standard ``Retry-After`` header: seconds, or an HTTP date (RFC 9110 §10.2.3).
+
+    A date that is not in the future gives None, not 0: it says no more than that the two
+    clocks disagree, and None lets the backoff decide, where 0 would resend at once to a
+    server that has just said it is overloaded.
+    """
     value = response.headers.get("retry-after")
     if not value:
         return None
@@ -180,7 +185,8 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    seconds = when.timestamp() - time.time()
+    return seconds if seconds > 0 else None
 
 
 def transport_failure(err: httpx.TransportError, what: str) -> RetryableFailure:
