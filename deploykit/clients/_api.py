@@ -42,12 +42,15 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Reply:
     """What an operation answered. ``resolved_by_describe``: the answer was lost and the
-    outcome was read back from the service instead (the request was not sent twice)."""
+    outcome was read back from the service instead (the request was not sent twice).
+    ``no_service``: the operation made no service to describe or wait for (ModelArts
+    ``create --model-only`` imports a model only)."""
 
     request_id: str = ""
     message: str = ""
     body: Mapping[str, Any] = field(default_factory=dict)
     resolved_by_describe: bool = False
+    no_service: bool = False
 
 
 class ServiceClient(Protocol):
@@ -70,7 +73,10 @@ class ServiceClient(Protocol):
 
     def update(self, name: str, spec: Mapping[str, Any], *, replace: bool = False) -> Reply: ...
 
-    def delete(self, name: str) -> Reply: ...
+    def delete(self, name: str, *, with_model: bool = False) -> Reply:
+        """Delete the service; ``with_model`` also deletes the models it ran, where a
+        platform keeps models apart (ModelArts) — once the service is gone."""
+        ...
 
     def start(self, name: str) -> Reply: ...
 

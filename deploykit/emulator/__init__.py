@@ -1,15 +1,18 @@
-"""The PAI-EAS management API, locally: the same paths, bodies, errors and signatures.
+"""The PAI-EAS and ModelArts management APIs, locally: the same paths, bodies, errors and
+signatures.
 
-    from deploykit.emulator import Emulator
-    emu = Emulator()                                   # in memory, default credentials
+    from deploykit.emulator import Emulator, ModelArtsEmulator
+    emu = Emulator()                                   # PAI-EAS, in memory, default credentials
     client = httpx.Client(transport=emu.mock_transport(), base_url="http://pai-eas.local")
+    modelarts = ModelArtsEmulator()                    # ModelArts v1 models and services
 
 ``Emulator(store=local_state_path())`` keeps state in SQLite so separate processes agree;
 ``emu.asgi_app()`` runs under uvicorn (``deploykit emulator serve``). Importing this package
 imports httpx (the signer's module); ``deploykit validate`` never imports it.
 
 Inside: a cloud-free core (``_emulator``: the handler both transports take; ``_store``,
-``_lifecycle``, ``_faults``) and one package of routes per platform (``eas/``).
+``_lifecycle``, ``_faults``) and one package of routes per platform (``eas/``,
+``modelarts/``).
 """
 
 from deploykit.emulator._emulator import (
@@ -23,6 +26,7 @@ from deploykit.emulator._faults import Faults
 from deploykit.emulator._lifecycle import Timings
 from deploykit.emulator._store import local_state_path
 from deploykit.emulator.eas import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator
+from deploykit.emulator.modelarts import ModelArtsEmulator
 
 __all__ = [
     "DEFAULT_ACCESS_KEY_ID",
@@ -32,6 +36,7 @@ __all__ = [
     "EmulatorCore",
     "EmulatorSettings",
     "Faults",
+    "ModelArtsEmulator",
     "Reply",
     "Timings",
     "local_state_path",

@@ -7,7 +7,8 @@ it in-process to httpx (tests, ``--endpoint local``); ``asgi_app()`` serves it o
 uvicorn (``deploykit emulator serve``).
 
 What differs between clouds is a :class:`CloudApi`: how requests are authenticated and
-routed, and how answers, errors and injected faults look. ``emulator/eas/`` is PAI-EAS's.
+routed, and how answers, errors and injected faults look. ``emulator/eas/`` is PAI-EAS's,
+``emulator/modelarts/`` ModelArts's.
 """
 
 from __future__ import annotations
@@ -196,9 +197,10 @@ class EmulatorCore:
 
 
 # --platform value → "module:class" of its emulator (an EmulatorCore with from_settings).
-EMULATORS = {"eas": "deploykit.emulator.eas:Emulator"}
-# Platforms the product names (PRODUCT.md) whose emulator does not exist yet.
-_COMING = ("modelarts",)
+EMULATORS = {
+    "eas": "deploykit.emulator.eas:Emulator",
+    "modelarts": "deploykit.emulator.modelarts:ModelArtsEmulator",
+}
 
 
 def open_emulator(platform: str, settings: EmulatorSettings) -> EmulatorCore:
@@ -206,11 +208,6 @@ def open_emulator(platform: str, settings: EmulatorSettings) -> EmulatorCore:
     platform or settings it cannot take."""
     where = EMULATORS.get(platform)
     if where is None:
-        if platform in _COMING:
-            raise ConfigError(
-                f"the {platform} emulator is not supported yet",
-                hint="use --platform eas (the default)",
-            )
         raise ConfigError(f"--platform {platform!r} is not one of: {', '.join(EMULATORS)}")
     module, _, name = where.partition(":")
     emulator: type[EmulatorCore] = getattr(importlib.import_module(module), name)

@@ -6,18 +6,25 @@ transaction, so concurrent processes serialize on SQLite's write lock instead of
 update; WAL keeps readers from blocking on a writer.
 
 Records are JSON text under a (kind, key): each emulated platform owns its kinds
-(``eas.service``; ModelArts will add its own), so one file serves every platform. A file
+(``eas.service``, ``modelarts.model``, …), so one file serves every platform; a
+:class:`Table` reads and writes one kind as typed records. A file
 written before kinds existed (one ``services`` table of EAS services) is moved over on open.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+import typing
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+R = TypeVar("R")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -80,6 +87,55 @@ class Transaction:
             "INSERT OR IGNORE INTO nonces (nonce, seen) VALUES (?, ?)", (nonce, now)
         )
         return cursor.rowcount == 1
+
+
+class Table(Generic[R]):
+    """The records of one kind inside one transaction, as typed objects, by key."""
+
+    def __init__(
+        self,
+        tx: Transaction,
+        kind: str,
+        *,
+        load: Callable[[str], R],
+        dump: Callable[[R], str],
+        key: Callable[[R], str],
+    ) -> None:
+        self._tx = tx
+        self._kind = kind
+        self._load = load
+        self._dump = dump
+        self._key = key
+
+    def get(self, key: str) -> R | None:
+        data = self._tx.get(self._kind, key)
+        return None if data is None else self._load(data)
+
+    def put(self, record: R) -> None:
+        self._tx.put(self._kind, self._key(record), self._dump(record))
+
+    def delete(self, key: str) -> None:
+        self._tx.delete(self._kind, key)
+
+    def all(self) -> list[R]:
+        return [self._load(data) for data in self._tx.all(self._kind)]
+
+
+def dump_dataclass(record: Any) -> str:
+    """A dataclass record as JSON (nested dataclasses as objects)."""
+    return json.dumps(dataclasses.asdict(record), ensure_ascii=False)
+
+
+def load_dataclass(cls: type[R], text: str) -> R:
+    """The inverse of :func:`dump_dataclass`: fields typed as dataclasses are rebuilt."""
+    data = json.loads(text)
+    hints = typing.get_type_hints(cls)
+    for name, hint in hints.items():
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint) and isinstance(
+            data.get(name), dict
+        ):
+            data[name] = hint(**data[name])
+    return cls(**data)
 
 
 class Store:

@@ -52,11 +52,10 @@ Developer note: plugging in a platform (ModelArts is the worked case)
    The :class:`ServiceView` prints: ``created_rows``, ``desc_text``, ``ls_text``,
    ``document`` (use ``deploy.eascmd_text.key_value_table``/``column_table`` for the same
    shapes as eascmd, and ``secrets.redact_json`` for anything from the API; the token only
-   with ``show_token``). Register it: one line in :data:`PLATFORMS` below, and take it out
-   of ``_COMING``. The one seam change ModelArts needs: ``create``'s own options
-   (``--name``, ``--model-version``, …, PRODUCT.md) become a keyword argument of
-   ``Platform.load_specs`` (declared once in ``cli/deploy.py``); EAS refuses them with a
-   ``ConfigError``.
+   with ``show_token``). Register it: one line in :data:`PLATFORMS` below. ``create``'s own
+   options (``--name``, ``--model-version``, …, PRODUCT.md) reach the platform as one
+   :class:`CreateOptions` (``load_specs(paths, options=...)``, ``load_change``), declared
+   once in ``cli/deploy.py``; a platform refuses those it has no use for (EAS: all).
 
 4. Emulator — ``deploykit/emulator/modelarts/``: a ``CloudApi`` (``emulator._emulator``):
    ``new_request_id()``, ``authenticate(request, now)`` (signature or token check; raise
@@ -70,7 +69,7 @@ Developer note: plugging in a platform (ModelArts is the worked case)
    ``emulator._lifecycle.Lifecycle(phases, busy_messages, failed=...)``. A class
    ``ModelArtsEmulator(EmulatorCore)`` wires api, store, faults, latency and clock, and
    implements ``from_settings(EmulatorSettings)`` and ``banner(url)``; register it in
-   ``emulator._emulator.EMULATORS`` (and take it out of ``_COMING`` there) and
+   ``emulator._emulator.EMULATORS`` and
    ``deploykit emulator serve --platform modelarts`` serves it, over ASGI and MockTransport.
 
 The EAS files are the reference for each step: ``credentials/alibaba.py``,
@@ -86,35 +85,44 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from deploykit.errors import ConfigError
-from deploykit.platforms._contract import ConnectOptions, Platform, ServiceView, Target
+from deploykit.platforms._contract import (
+    ConnectOptions,
+    CreateOptions,
+    Platform,
+    ServiceView,
+    Target,
+)
 
 if TYPE_CHECKING:
     import httpx
 
     from deploykit.clients._api import ServiceClient
     from deploykit.clients._retry import RetryableFailure, RetryPolicy
+    from deploykit.clients._wait import Progress
 
-__all__ = ["PLATFORMS", "ConnectOptions", "Platform", "ServiceView", "Target", "connect", "get"]
+__all__ = [
+    "PLATFORMS",
+    "ConnectOptions",
+    "CreateOptions",
+    "Platform",
+    "ServiceView",
+    "Target",
+    "connect",
+    "get",
+]
 
 # --platform value → "module:attribute" of its Platform. Imported on first use, like
 # validation.CHECKERS: `deploykit config` and `--help` must not load every cloud.
 PLATFORMS: Mapping[str, str] = {
     "eas": "deploykit.platforms.eas:EAS",
+    "modelarts": "deploykit.platforms.modelarts:MODELARTS",
 }
-# Platforms the product names (PRODUCT.md) that cannot deploy yet.
-_COMING = ("modelarts",)
 
 
 def get(name: str) -> Platform:
     """The platform called ``name``; ``ConfigError`` (exit 2) for any other."""
     where = PLATFORMS.get(name)
     if where is None:
-        if name in _COMING:
-            raise ConfigError(
-                f"deploying to {name!r} is not supported yet; only PAI-EAS is",
-                hint="use --platform eas, or convert the spec with "
-                "`deploykit convert SPEC --to eas` first",
-            )
         raise ConfigError(
             f"--platform {name!r} is not one of: {', '.join(PLATFORMS)}",
             hint="e.g. --platform eas",
@@ -133,7 +141,8 @@ def connect(
     on_retry: Callable[[RetryableFailure, float], None] | None = None,
     env: Mapping[str, str] | None = None,
     transport: httpx.BaseTransport | None = None,
+    on_progress: Callable[[str, Progress], None] | None = None,
 ) -> ServiceClient:
     """A client for ``target`` on its platform; ``transport`` overrides the network."""
-    options = ConnectOptions(log, notice, on_retry, policy, env, transport)
+    options = ConnectOptions(log, notice, on_retry, policy, env, transport, on_progress)
     return get(target.platform).connect(target, options)

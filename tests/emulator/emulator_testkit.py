@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import queue
+import threading
 from datetime import datetime, timezone
-from typing import Any
+from typing import IO, Any
 
 import httpx
 from pydantic import SecretStr
@@ -135,3 +137,10 @@ class ServedEmulator:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+def first_line(stream: IO[str], timeout: float = 20.0) -> str:
+    """The first line a subprocess prints (``emulator serve``'s banner), without hanging."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    return lines.get(timeout=timeout)

@@ -28,7 +28,7 @@ from deploykit.clients._api import ApiClient, Reply
 from deploykit.clients._retry import RetryableFailure, RetryPolicy
 from deploykit.clients._wait import Phase, Progress
 from deploykit.clients.alibaba._dialect import EAS_DIALECT
-from deploykit.errors import NotFoundError, SpecError
+from deploykit.errors import ConfigError, NotFoundError, SpecError
 
 # reference/eas.md §3.2 (ListServices): PageSize defaults to 100.
 LIST_PAGE_SIZE = 100
@@ -109,8 +109,11 @@ class EasClient(ApiClient):
             body=spec,
         )
 
-    def delete(self, name: str) -> Reply:
+    def delete(self, name: str, *, with_model: bool = False) -> Reply:
         """DeleteService; after an unknown outcome, a service gone or going counts as deleted."""
+        if with_model:
+            raise ConfigError("--with-model is for ModelArts",
+                              hint="an EAS service has no separate model: delete it alone")
         return self.once_only(
             lambda: self.send("DeleteService", "DELETE", self._path(name)),
             settled=lambda: self._settled(name, DELETING_STATES, "is terminating", gone_ok=True),
