@@ -26,11 +26,12 @@ from deploykit.errors import ConfigError
 if TYPE_CHECKING:
     from deploykit.clients._api import Reply, ServiceClient
     from deploykit.clients._retry import RetryableFailure
-    from deploykit.clients._wait import WaitPolicy
+    from deploykit.clients._wait import Progress, WaitPolicy
     from deploykit.deploy.apply import Outcome, SpecToApply
-    from deploykit.platforms import ConnectOptions, Platform
+    from deploykit.deploy.specs import LoadedSpecs
+    from deploykit.platforms import ConnectOptions, CreateOptions, Platform
 
-PlatformOpt = Annotated[str, typer.Option("--platform", help="eas (modelarts: not yet)")]
+PlatformOpt = Annotated[str, typer.Option("--platform", help="eas | modelarts")]
 ProfileOpt = Annotated[str | None, typer.Option("--profile", help="a `deploykit config` profile")]
 RegionOpt = Annotated[str | None, typer.Option("--region", help="region id, e.g. cn-shanghai")]
 EndpointOpt = Annotated[
@@ -43,6 +44,34 @@ ShowTokenOpt = Annotated[bool, typer.Option("--show-token", help="print the serv
 WaitOpt = Annotated[bool, typer.Option("--wait/--no-wait", help="wait for the final state")]
 # reference/eas.md §3.4: Terraform's create timeout is 30 min; finite by default.
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="seconds to wait (exit 5)")]
+# create's own options (PRODUCT.md), for --platform modelarts; apply and plan take them too.
+NameOpt = Annotated[
+    str | None, typer.Option("--name", help="ModelArts: the service's (and model's) name")
+]
+ModelVersionOpt = Annotated[
+    str | None,
+    typer.Option("--model-version", metavar="V", help="ModelArts: model version, e.g. 1.0.0"),
+]
+SourceLocationOpt = Annotated[
+    str | None,
+    typer.Option("--source-location", metavar="L",
+                 help="ModelArts: SWR image or OBS path (Image: swr_location if not given)"),
+]
+SpecificationOpt = Annotated[
+    str | None,
+    typer.Option("--specification", metavar="S",
+                 help="ModelArts: flavor (default modelarts.vm.cpu.2u)"),
+]
+InstanceOpt = Annotated[
+    int | None, typer.Option("--instance", min=1, metavar="N", help="ModelArts: instances")
+]
+EnvOpt = Annotated[
+    list[str] | None,
+    typer.Option("--env", metavar="K=V", help="ModelArts: service environment (repeatable)"),
+]
+ModelOnlyOpt = Annotated[
+    bool, typer.Option("--model-only", help="ModelArts: import the model, deploy no service")
+]
 FORMATS = ("text", "json")
 
 
@@ -77,8 +106,15 @@ class Common:
 
         return self.target.connect(
             Target(self.platform, self.profile, self.region, self.endpoint),
-            _connect_options(self.verbose),
+            _connect_options(self.verbose, on_progress=self.step),
         )
+
+    def step(self, subject: str, progress: Progress) -> None:
+        """Progress of what an operation waits for before it answers (a model publishing)."""
+        from deploykit.deploy import eascmd_text as eascmd
+
+        self.emit("progress", eascmd.ok(f"{subject} is {progress.status}"), subject=subject,
+                  status=progress.status)
 
     def emit(self, event: str, text: str | None, **fields: Any) -> None:
         """One result: an eascmd line in text mode, an NDJSON event in json mode."""
@@ -108,9 +144,20 @@ def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def create(
-    spec: Annotated[str, typer.Argument(help="EAS service JSON/YAML, as for `eascmd create`")],
+    spec: Annotated[
+        str,
+        typer.Argument(help="EAS service JSON/YAML (as for `eascmd create`), or a ModelArts "
+                       "config.json"),
+    ],
     wait: WaitOpt = True,
     timeout: TimeoutOpt = 1800.0,
+    name: NameOpt = None,
+    model_version: ModelVersionOpt = None,
+    source_location: SourceLocationOpt = None,
+    specification: SpecificationOpt = None,
+    instance: InstanceOpt = None,
+    env: EnvOpt = None,
+    model_only: ModelOnlyOpt = False,
     platform: PlatformOpt = "eas",
     profile: ProfileOpt = None,
     region: RegionOpt = None,
@@ -123,9 +170,14 @@ def create(
     from deploykit.deploy import eascmd_text as eascmd
 
     common = Common(platform, profile, region, endpoint, fmt, verbose, show_token)
-    one = _load_one(common, spec)
+    options = _create_options(name, model_version, source_location, specification, instance,
+                              env, model_only)
+    one = _load_one(common, spec, options)
     client = common.client()
     created = client.create(one.data)
+    if created.no_service:  # ModelArts --model-only: nothing to describe or wait for
+        _answered(common, "created", created, one.name)
+        return
     if created.resolved_by_describe:
         _console.note("note: the create answer was lost; the service was found by name "
                       "(it was created once, not twice)")
@@ -143,6 +195,7 @@ def modify(
         list[str] | None, typer.Option("-D", help="key=value, e.g. -D metadata.instance=2")
     ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="replace the whole config")] = False,
+    model_version: ModelVersionOpt = None,
     wait: WaitOpt = True,
     timeout: TimeoutOpt = 1800.0,
     platform: PlatformOpt = "eas",
@@ -152,14 +205,20 @@ def modify(
     fmt: FormatOpt = "text",
     verbose: VerboseOpt = False,
 ) -> None:
-    """Update a service: merge the given keys (UpdateService), like `eascmd modify`."""
-    from deploykit.deploy.specs import changes_from, read_partial_spec
+    """Update a service: merge the given keys (UpdateService), like `eascmd modify`.
 
-    if (spec is None) == (not define):
+    ModelArts: -s takes a config.json (validated first); models are immutable, so it is
+    imported as a new version (--model-version, else the next one) and the service moved to it.
+    """
+    from deploykit.platforms import CreateOptions
+
+    if (spec is not None and define) or not (spec is not None or define or model_version):
         raise ConfigError("give either -s SPEC or -D key=value (one of the two)",
                           hint="e.g. deploykit modify NAME -D metadata.instance=2")
-    body = read_partial_spec(spec) if spec is not None else changes_from(define or [])
     common = Common(platform, profile, region, endpoint, fmt, verbose)
+    change = common.target.load_change(spec, define or [],
+                                       CreateOptions(model_version=model_version))
+    body = _accepted(common, change)[0].data
     client = common.client()
     _answered(common, "updating", client.update(name, body, replace=replace), name)
     if wait:
@@ -246,6 +305,11 @@ def stop(
 def delete(
     name: Annotated[str, typer.Argument(help="service name")],
     yes: Annotated[bool, typer.Option("-y", "--yes", help="do not ask for confirmation")] = False,
+    with_model: Annotated[
+        bool,
+        typer.Option("--with-model",
+                     help="ModelArts: then delete its model too (waits until the service is gone)"),
+    ] = False,
     wait: WaitOpt = True,
     timeout: TimeoutOpt = 900.0,
     platform: PlatformOpt = "eas",
@@ -260,7 +324,7 @@ def delete(
     client = common.client()
     if not yes:
         _confirm_delete(name, client.region)
-    _answered(common, "deleting", client.delete(name), name)
+    _answered(common, "deleting", client.delete(name, with_model=with_model), name)
     if wait:
         # Terraform's delete timeout is 15 min (reference/eas.md §3.4): the --timeout default.
         _watch(common, client, name, Phase.GONE, timeout)
@@ -291,6 +355,12 @@ def apply(
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
     wait: WaitOpt = True,
     timeout: TimeoutOpt = 1800.0,
+    name: NameOpt = None,
+    model_version: ModelVersionOpt = None,
+    source_location: SourceLocationOpt = None,
+    specification: SpecificationOpt = None,
+    instance: InstanceOpt = None,
+    env: EnvOpt = None,
     platform: PlatformOpt = "eas",
     profile: ProfileOpt = None,
     region: RegionOpt = None,
@@ -303,7 +373,9 @@ def apply(
     from deploykit.deploy.apply import apply_many
 
     common = Common(platform, profile, region, endpoint, fmt, verbose)
-    loaded = _load_or_refuse(common, specs)
+    options = _create_options(name, model_version, source_location, specification, instance,
+                              env, False)
+    loaded = _load_or_refuse(common, specs, options)
     client = common.client()
     outcomes = apply_many(
         client, loaded, concurrency=concurrency, wait=_wait_policy(timeout) if wait else None,
@@ -322,6 +394,12 @@ def apply(
 def plan(
     spec: Annotated[str, typer.Argument(help="spec file")],
     exit_code: Annotated[bool, typer.Option("--exit-code", help="exit 1 on changes")] = False,
+    name: NameOpt = None,
+    model_version: ModelVersionOpt = None,
+    source_location: SourceLocationOpt = None,
+    specification: SpecificationOpt = None,
+    instance: InstanceOpt = None,
+    env: EnvOpt = None,
     platform: PlatformOpt = "eas",
     profile: ProfileOpt = None,
     region: RegionOpt = None,
@@ -334,7 +412,9 @@ def plan(
     from deploykit.deploy.changes import changes_only
 
     common = Common(platform, profile, region, endpoint, fmt, verbose)
-    one = _load_one(common, spec)
+    options = _create_options(name, model_version, source_location, specification, instance,
+                              env, False)
+    one = _load_one(common, spec, options)
     live, found = plan_one(common.client(), one)
     changed = changes_only(found)
     verdict = "create" if live is None else ("update" if changed else "unchanged")
@@ -353,19 +433,47 @@ def plan(
 # -- shared steps ------------------------------------------------------------------------
 
 
-def _load_one(common: Common, path: str) -> SpecToApply:
-    specs = _load_or_refuse(common, [path])
+def _create_options(
+    name: str | None,
+    model_version: str | None,
+    source_location: str | None,
+    specification: str | None,
+    instance: int | None,
+    env: list[str] | None,
+    model_only: bool,
+) -> CreateOptions:
+    from deploykit.platforms import CreateOptions
+
+    envs: dict[str, str] = {}
+    for pair in env or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            # Not echoed: a value given without its name may well be a secret.
+            raise ConfigError("an --env value is not KEY=VALUE",
+                              hint="write e.g. --env LOG_LEVEL=info (once per variable)")
+        envs[key.strip()] = value
+    return CreateOptions(name, model_version, source_location, specification, instance, envs,
+                         model_only)
+
+
+def _load_one(common: Common, path: str, options: CreateOptions | None = None) -> SpecToApply:
+    specs = _load_or_refuse(common, [path], options)
     if len(specs) != 1:
         raise ConfigError(f"{path} holds {len(specs)} specs; this command takes one",
                           hint="name one spec file, or use `deploykit apply` for several")
     return specs[0]
 
 
-def _load_or_refuse(common: Common, paths: list[str]) -> list[SpecToApply]:
+def _load_or_refuse(
+    common: Common, paths: list[str], options: CreateOptions | None = None
+) -> list[SpecToApply]:
     """Validated specs; a spec with errors is shown with its findings and refused (exit 1)."""
+    return _accepted(common, common.target.load_specs(paths, options=options))
+
+
+def _accepted(common: Common, loaded: LoadedSpecs) -> list[SpecToApply]:
     from deploykit.render import render
 
-    loaded = common.target.load_specs(paths)
     if loaded.refused:
         _console.note(render(loaded.report, common.fmt).rstrip("\n"))
         _console.note("error: the spec has errors; nothing was sent (fix them and run again)")
@@ -502,7 +610,9 @@ def _confirm_delete(name: str, region: str) -> None:
         raise typer.Abort()  # app.main: "aborted", exit 130, nothing was sent
 
 
-def _connect_options(verbose: bool) -> ConnectOptions:
+def _connect_options(
+    verbose: bool, *, on_progress: Callable[[str, Progress], None] | None = None
+) -> ConnectOptions:
     from deploykit.platforms import ConnectOptions
 
     return ConnectOptions(
@@ -510,6 +620,7 @@ def _connect_options(verbose: bool) -> ConnectOptions:
         notice=_console.note,
         # Always: a call that retries for up to two minutes must say why it is slow.
         on_retry=_note_retry,
+        on_progress=on_progress,
     )
 
 
