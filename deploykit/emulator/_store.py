@@ -129,13 +129,24 @@ def dump_dataclass(record: Any) -> str:
 def load_dataclass(cls: type[R], text: str) -> R:
     """The inverse of :func:`dump_dataclass`: fields typed as dataclasses are rebuilt."""
     data = json.loads(text)
-    hints = typing.get_type_hints(cls)
-    for name, hint in hints.items():
-        if isinstance(hint, type) and dataclasses.is_dataclass(hint) and isinstance(
-            data.get(name), dict
-        ):
-            data[name] = hint(**data[name])
+    for name, nested in _nested_dataclasses(cls).items():
+        if isinstance(data.get(name), dict):
+            data[name] = nested(**data[name])
     return cls(**data)
+
+
+# Per record class: resolving string annotations costs more than parsing the record itself.
+_NESTED: dict[type, dict[str, type]] = {}
+
+
+def _nested_dataclasses(cls: type) -> dict[str, type]:
+    nested = _NESTED.get(cls)
+    if nested is None:
+        nested = _NESTED[cls] = {
+            name: hint for name, hint in typing.get_type_hints(cls).items()
+            if isinstance(hint, type) and dataclasses.is_dataclass(hint)
+        }
+    return nested
 
 
 class Store:
