@@ -9,6 +9,7 @@ become exit codes in ``app.main`` only. httpx and tenacity are imported inside t
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import sys
 import time
@@ -23,13 +24,16 @@ from deploykit.cli._exit import ExitCode
 from deploykit.clients._wait import Phase
 from deploykit.errors import ConfigError
 
+# Light (dataclasses only); evaluated at import: the commands that take it are wrapped.
+from deploykit.platforms._contract import CreateOptions
+
 if TYPE_CHECKING:
     from deploykit.clients._api import Reply, ServiceClient
     from deploykit.clients._retry import RetryableFailure
     from deploykit.clients._wait import Progress, WaitPolicy
     from deploykit.deploy.apply import Outcome, SpecToApply
     from deploykit.deploy.specs import LoadedSpecs
-    from deploykit.platforms import ConnectOptions, CreateOptions, Platform
+    from deploykit.platforms import ConnectOptions, Platform
 
 PlatformOpt = Annotated[str, typer.Option("--platform", help="eas | modelarts")]
 ProfileOpt = Annotated[str | None, typer.Option("--profile", help="a `deploykit config` profile")]
@@ -44,34 +48,27 @@ ShowTokenOpt = Annotated[bool, typer.Option("--show-token", help="print the serv
 WaitOpt = Annotated[bool, typer.Option("--wait/--no-wait", help="wait for the final state")]
 # reference/eas.md §3.4: Terraform's create timeout is 30 min; finite by default.
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="seconds to wait (exit 5)")]
-# create's own options (PRODUCT.md), for --platform modelarts; apply and plan take them too.
-NameOpt = Annotated[
-    str | None, typer.Option("--name", help="ModelArts: the service's (and model's) name")
-]
-ModelVersionOpt = Annotated[
-    str | None,
-    typer.Option("--model-version", metavar="V", help="ModelArts: model version, e.g. 1.0.0"),
-]
-SourceLocationOpt = Annotated[
-    str | None,
-    typer.Option("--source-location", metavar="L",
-                 help="ModelArts: SWR image or OBS path (Image: swr_location if not given)"),
-]
-SpecificationOpt = Annotated[
-    str | None,
-    typer.Option("--specification", metavar="S",
-                 help="ModelArts: flavor (default modelarts.vm.cpu.2u)"),
-]
-InstanceOpt = Annotated[
-    int | None, typer.Option("--instance", min=1, metavar="N", help="ModelArts: instances")
-]
-EnvOpt = Annotated[
-    list[str] | None,
-    typer.Option("--env", metavar="K=V", help="ModelArts: service environment (repeatable)"),
-]
-ModelOnlyOpt = Annotated[
-    bool, typer.Option("--model-only", help="ModelArts: import the model, deploy no service")
-]
+# create's own options (PRODUCT.md), for --platform modelarts; apply and plan take them too
+# (all but --model-only). Declared once: ``_with_create_options`` adds them to a command.
+CREATE_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("name", str | None,
+     typer.Option("--name", help="ModelArts: the service's (and model's) name")),
+    ("model_version", str | None,
+     typer.Option("--model-version", metavar="V", help="ModelArts: model version, e.g. 1.0.0")),
+    ("source_location", str | None,
+     typer.Option("--source-location", metavar="L",
+                  help="ModelArts: SWR image or OBS path (Image: swr_location if not given)")),
+    ("specification", str | None,
+     typer.Option("--specification", metavar="S",
+                  help="ModelArts: flavor (default modelarts.vm.cpu.2u)")),
+    ("instance", int | None,
+     typer.Option("--instance", min=1, metavar="N", help="ModelArts: instances")),
+    ("env", list[str] | None,
+     typer.Option("--env", metavar="K=V", help="ModelArts: service environment (repeatable)")),
+    ("model_only", bool,
+     typer.Option("--model-only", help="ModelArts: import the model, deploy no service")),
+)
+ModelVersionOpt = Annotated[str | None, CREATE_OPTIONS[1][2]]
 FORMATS = ("text", "json")
 
 
@@ -124,6 +121,57 @@ class Common:
             _console.out(text)
 
 
+def _with_create_options(
+    *, model_only: bool
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command (``def cmd(..., *, options: CreateOptions)``) the options of
+    :data:`CREATE_OPTIONS` (``--model-only`` only where ``model_only``), as one
+    :class:`CreateOptions`."""
+    rows = [row for row in CREATE_OPTIONS if model_only or row[0] != "model_only"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[kind, option],
+                          default=False if kind is bool else None)
+        for name, kind, option in rows
+    ]
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        own = [p for p in inspect.signature(command, eval_str=True).parameters.values()
+               if p.name != "options"]
+
+        @functools.wraps(command)
+        def run(**given: Any) -> None:
+            values = {p.name: given.pop(p.name) for p in added}
+            command(**given, options=_create_options(**values))
+
+        parameters = [*own, *added]
+        run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in parameters}
+        return run
+
+    return decorate
+
+
+def _create_options(
+    name: str | None = None,
+    model_version: str | None = None,
+    source_location: str | None = None,
+    specification: str | None = None,
+    instance: int | None = None,
+    env: list[str] | None = None,
+    model_only: bool = False,
+) -> CreateOptions:
+    envs: dict[str, str] = {}
+    for pair in env or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            # Not echoed: a value given without its name may well be a secret.
+            raise ConfigError("an --env value is not KEY=VALUE",
+                              hint="write e.g. --env LOG_LEVEL=info (once per variable)")
+        envs[key.strip()] = value
+    return CreateOptions(name, model_version, source_location, specification, instance, envs,
+                         model_only)
+
+
 def register(app: typer.Typer) -> None:
     for command in (create, modify, desc, ls, start, stop, delete, scale, apply, plan):
         app.command(name=command.__name__)(_interruptible(command))
@@ -143,6 +191,7 @@ def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
+@_with_create_options(model_only=True)
 def create(
     spec: Annotated[
         str,
@@ -151,13 +200,6 @@ def create(
     ],
     wait: WaitOpt = True,
     timeout: TimeoutOpt = 1800.0,
-    name: NameOpt = None,
-    model_version: ModelVersionOpt = None,
-    source_location: SourceLocationOpt = None,
-    specification: SpecificationOpt = None,
-    instance: InstanceOpt = None,
-    env: EnvOpt = None,
-    model_only: ModelOnlyOpt = False,
     platform: PlatformOpt = "eas",
     profile: ProfileOpt = None,
     region: RegionOpt = None,
@@ -165,13 +207,13 @@ def create(
     fmt: FormatOpt = "text",
     verbose: VerboseOpt = False,
     show_token: ShowTokenOpt = False,
+    *,
+    options: CreateOptions,
 ) -> None:
     """Create a service (validated first), then wait until it is running."""
     from deploykit.deploy import eascmd_text as eascmd
 
     common = Common(platform, profile, region, endpoint, fmt, verbose, show_token)
-    options = _create_options(name, model_version, source_location, specification, instance,
-                              env, model_only)
     one = _load_one(common, spec, options)
     client = common.client()
     created = client.create(one.data)
@@ -210,8 +252,6 @@ def modify(
     ModelArts: -s takes a config.json (validated first); models are immutable, so it is
     imported as a new version (--model-version, else the next one) and the service moved to it.
     """
-    from deploykit.platforms import CreateOptions
-
     if (spec is not None and define) or not (spec is not None or define or model_version):
         raise ConfigError("give either -s SPEC or -D key=value (one of the two)",
                           hint="e.g. deploykit modify NAME -D metadata.instance=2")
@@ -350,31 +390,26 @@ def scale(
         _watch(common, client, name, Phase.RUNNING, timeout)
 
 
+@_with_create_options(model_only=False)
 def apply(
     specs: Annotated[list[str], typer.Argument(help="spec files or directories")],
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
     wait: WaitOpt = True,
     timeout: TimeoutOpt = 1800.0,
-    name: NameOpt = None,
-    model_version: ModelVersionOpt = None,
-    source_location: SourceLocationOpt = None,
-    specification: SpecificationOpt = None,
-    instance: InstanceOpt = None,
-    env: EnvOpt = None,
     platform: PlatformOpt = "eas",
     profile: ProfileOpt = None,
     region: RegionOpt = None,
     endpoint: EndpointOpt = None,
     fmt: FormatOpt = "text",
     verbose: VerboseOpt = False,
+    *,
+    options: CreateOptions,
 ) -> None:
     """Create or update every service described by SPECS, several at a time."""
     from deploykit.deploy import eascmd_text as eascmd
     from deploykit.deploy.apply import apply_many
 
     common = Common(platform, profile, region, endpoint, fmt, verbose)
-    options = _create_options(name, model_version, source_location, specification, instance,
-                              env, False)
     loaded = _load_or_refuse(common, specs, options)
     client = common.client()
     outcomes = apply_many(
@@ -391,29 +426,24 @@ def apply(
         raise first_error
 
 
+@_with_create_options(model_only=False)
 def plan(
     spec: Annotated[str, typer.Argument(help="spec file")],
     exit_code: Annotated[bool, typer.Option("--exit-code", help="exit 1 on changes")] = False,
-    name: NameOpt = None,
-    model_version: ModelVersionOpt = None,
-    source_location: SourceLocationOpt = None,
-    specification: SpecificationOpt = None,
-    instance: InstanceOpt = None,
-    env: EnvOpt = None,
     platform: PlatformOpt = "eas",
     profile: ProfileOpt = None,
     region: RegionOpt = None,
     endpoint: EndpointOpt = None,
     fmt: FormatOpt = "text",
     verbose: VerboseOpt = False,
+    *,
+    options: CreateOptions,
 ) -> None:
     """Show what `apply` would change in the live service, field by field."""
     from deploykit.deploy.apply import plan_one
     from deploykit.deploy.changes import changes_only
 
     common = Common(platform, profile, region, endpoint, fmt, verbose)
-    options = _create_options(name, model_version, source_location, specification, instance,
-                              env, False)
     one = _load_one(common, spec, options)
     live, found = plan_one(common.client(), one)
     changed = changes_only(found)
@@ -431,29 +461,6 @@ def plan(
 
 
 # -- shared steps ------------------------------------------------------------------------
-
-
-def _create_options(
-    name: str | None,
-    model_version: str | None,
-    source_location: str | None,
-    specification: str | None,
-    instance: int | None,
-    env: list[str] | None,
-    model_only: bool,
-) -> CreateOptions:
-    from deploykit.platforms import CreateOptions
-
-    envs: dict[str, str] = {}
-    for pair in env or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            # Not echoed: a value given without its name may well be a secret.
-            raise ConfigError("an --env value is not KEY=VALUE",
-                              hint="write e.g. --env LOG_LEVEL=info (once per variable)")
-        envs[key.strip()] = value
-    return CreateOptions(name, model_version, source_location, specification, instance, envs,
-                         model_only)
 
 
 def _load_one(common: Common, path: str, options: CreateOptions | None = None) -> SpecToApply:

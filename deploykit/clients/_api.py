@@ -259,6 +259,30 @@ class ApiClient:
 
         return self.retrying(attempt)
 
+    def pages(
+        self,
+        read: Callable[[int], Mapping[str, Any]],
+        *,
+        first: int,
+        items: str,
+        total: str,
+        size: int,
+    ) -> Iterator[dict[str, Any]]:
+        """Every entry of a paged list: ``read(page)`` answers page ``first``, ``first + 1``, …
+        with its entries under ``items``; the last page reaches the ``total`` it announces,
+        or, where it announces none, is short."""
+        page, seen = first, 0
+        while True:
+            body = read(page)
+            entries = body.get(items) or []
+            yield from (dict(entry) for entry in entries)
+            seen += len(entries)
+            announced = body.get(total)
+            last = seen >= int(announced) if announced is not None else len(entries) < size
+            if not entries or last:
+                return
+            page += 1
+
     def retrying(self, attempt: Callable[[], T]) -> T:
         return self.policy.run(attempt, stats=self.stats, on_retry=self._on_retry)
 

@@ -21,38 +21,53 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import SecretStr
-
-from deploykit.credentials import Source, config_path
+from deploykit import credentials as creds
 from deploykit.errors import ConfigError
 
-ENV_ACCESS_KEY = "HUAWEICLOUD_SDK_AK"
-ENV_SECRET_KEY = "HUAWEICLOUD_SDK_SK"  # noqa: S105 - a variable name
-ENV_SECURITY_TOKEN = "HUAWEICLOUD_SDK_SECURITY_TOKEN"  # noqa: S105 - a variable name
-ENV_PROJECT_ID = "HUAWEICLOUD_SDK_PROJECT_ID"
-ENV_REGION = "HUAWEICLOUD_SDK_REGION"
-ENV_CREDENTIALS_FILE = "HUAWEICLOUD_SDK_CREDENTIALS_FILE"
-# huaweicloudsdkcore ProfileCredentialProvider: sections are credential types; project-scoped
+# The SDK's variable for each part of a key (EnvCredentialProvider); the region's, issue #9's.
+ENV_NAMES = {
+    "access_key_id": ("HUAWEICLOUD_SDK_AK",),
+    "access_key_secret": ("HUAWEICLOUD_SDK_SK",),
+    "security_token": ("HUAWEICLOUD_SDK_SECURITY_TOKEN",),
+    "project_id": ("HUAWEICLOUD_SDK_PROJECT_ID",),
+    "region": ("HUAWEICLOUD_SDK_REGION",),
+}
+# ProfileCredentialProvider: the file, and its keys (ak, sk, …); deploykit's `config` writes
+# the EAS names, which are read as well. Sections are credential types; project-scoped
 # services such as ModelArts read "basic".
+ENV_CREDENTIALS_FILE = "HUAWEICLOUD_SDK_CREDENTIALS_FILE"
 SDK_FILE_SECTION = "basic"
+SECTION_NAMES = {
+    "access_key_id": ("ak", "access_key_id"),
+    "access_key_secret": ("sk", "access_key_secret"),
+    "security_token": ("security_token",),
+    "project_id": ("project_id",),
+    "region": ("region",),
+    "endpoint": ("endpoint",),
+}
+
+
+def env_name(part: str) -> str:
+    """The SDK's environment variable for ``part`` of a key (``project_id`` → …)."""
+    return ENV_NAMES[part][0]
 
 
 @dataclass(frozen=True)
-class HuaweiKey:
-    """An AK/SK pair (with the token of a temporary one), the project, and their source."""
+class HuaweiKey(creds.AccessKey):
+    """An AK/SK (with the token of a temporary one) and the region's project it acts in."""
 
-    access_key_id: str
-    secret_access_key: SecretStr
-    security_token: SecretStr | None = None
     project_id: str | None = None
-    source: str = ""
 
 
 def credentials_file(env: Mapping[str, str]) -> Path:
     """``$HUAWEICLOUD_SDK_CREDENTIALS_FILE``, else ``~/.huaweicloud/credentials``."""
-    if env.get(ENV_CREDENTIALS_FILE):
-        return Path(env[ENV_CREDENTIALS_FILE]).expanduser()
-    return Path.home() / ".huaweicloud" / "credentials"
+    return creds.sdk_file(env, ENV_CREDENTIALS_FILE, Path.home() / ".huaweicloud" / "credentials")
+
+
+def huawei_key(found: Mapping[str, str], source: str) -> HuaweiKey:
+    key = creds.access_key(found, source)
+    return HuaweiKey(key.access_key_id, key.access_key_secret, key.security_token, source,
+                     found.get("project_id"))
 
 
 class HuaweiProvider:
@@ -60,32 +75,14 @@ class HuaweiProvider:
 
     section_prefix = "modelarts:"
 
-    def from_section(self, section: Mapping[str, str], place: str) -> Source[HuaweiKey]:
-        return Source(
-            place,
-            _key(
-                section.get("ak") or section.get("access_key_id"),
-                section.get("sk") or section.get("access_key_secret"),
-                section.get("security_token"),
-                section.get("project_id"),
-                source=place,
-            ),
-            region=section.get("region"),
-            endpoint=section.get("endpoint"),
-        )
+    def from_section(self, section: Mapping[str, str], place: str) -> creds.Source[HuaweiKey]:
+        return creds.read_source(place, section, SECTION_NAMES,
+                                 lambda found: huawei_key(found, place))
 
-    def from_environment(self, env: Mapping[str, str]) -> Source[HuaweiKey]:
-        return Source(
-            f"environment ({ENV_ACCESS_KEY}, {ENV_SECRET_KEY})",
-            _key(
-                env.get(ENV_ACCESS_KEY),
-                env.get(ENV_SECRET_KEY),
-                env.get(ENV_SECURITY_TOKEN),
-                env.get(ENV_PROJECT_ID),
-                source="environment",
-            ),
-            region=env.get(ENV_REGION) or None,
-        )
+    def from_environment(self, env: Mapping[str, str]) -> creds.Source[HuaweiKey]:
+        place = f"environment ({env_name('access_key_id')}, {env_name('access_key_secret')})"
+        return creds.read_source(place, env, ENV_NAMES,
+                                 lambda found: huawei_key(found, "environment"))
 
     def cloud_file(self, env: Mapping[str, str], profile: str | None) -> tuple[Path, str]:
         return credentials_file(env), profile or SDK_FILE_SECTION
@@ -94,45 +91,27 @@ class HuaweiProvider:
         return ConfigError(
             "no Huawei Cloud access key found; looked at: " + "; ".join(looked_at),
             hint="run `deploykit config --platform modelarts -i <AK> -k <SK> --project-id <id> "
-            f"-r <region>`, or set {ENV_ACCESS_KEY}, {ENV_SECRET_KEY} and {ENV_PROJECT_ID}",
+            f"-r <region>`, or set {env_name('access_key_id')}, {env_name('access_key_secret')} "
+            f"and {env_name('project_id')}",
         )
 
     def missing_project(self, key: HuaweiKey, env: Mapping[str, str]) -> ConfigError:
         """The key has no project id: say where one is read from."""
         return ConfigError(
             f"no ModelArts project id for the access key from {key.source}; looked at: "
-            f"{ENV_PROJECT_ID}, the `project_id` of the profile in {config_path(env)} and of "
-            f"[{SDK_FILE_SECTION}] in {credentials_file(env)}",
-            hint=f"set {ENV_PROJECT_ID}, or run `deploykit config --platform modelarts "
+            f"{env_name('project_id')}, the `project_id` of the profile in "
+            f"{creds.config_path(env)} and of [{SDK_FILE_SECTION}] in {credentials_file(env)}",
+            hint=f"set {env_name('project_id')}, or run `deploykit config --platform modelarts "
             "--project-id <id>` (console: My Credentials → API Credentials → Projects)",
         )
 
     def region_places(self, env: Mapping[str, str]) -> str:
         """Where a region is looked for, for the "no region" error."""
         return (
-            f"--region, {ENV_REGION}, the `region` of {config_path(env)} and "
+            f"--region, {env_name('region')}, the `region` of {creds.config_path(env)} and "
             f"{credentials_file(env)}"
         )
 
 
 HUAWEI = HuaweiProvider()
 
-
-def _key(
-    key_id: str | None,
-    secret: str | None,
-    token: str | None,
-    project_id: str | None,
-    *,
-    source: str,
-) -> HuaweiKey | None:
-    # Half a key is no key: it would only produce a signature error later.
-    if not key_id or not secret:
-        return None
-    return HuaweiKey(
-        access_key_id=key_id.strip(),
-        secret_access_key=SecretStr(secret.strip()),
-        security_token=SecretStr(token.strip()) if token and token.strip() else None,
-        project_id=project_id.strip() if project_id and project_id.strip() else None,
-        source=source,
-    )

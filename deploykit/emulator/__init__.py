@@ -20,6 +20,7 @@ from deploykit.emulator._emulator import (
     EmulatorCore,
     EmulatorSettings,
     Reply,
+    embedded,
     open_emulator,
 )
 from deploykit.emulator._faults import Faults
@@ -39,6 +40,7 @@ __all__ = [
     "ModelArtsEmulator",
     "Reply",
     "Timings",
+    "embedded",
     "local_state_path",
     "open_emulator",
 ]

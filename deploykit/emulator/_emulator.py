@@ -13,12 +13,16 @@ routed, and how answers, errors and injected faults look. ``emulator/eas/`` is P
 
 from __future__ import annotations
 
+import abc
 import importlib
+import json
+import re
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import unquote
 
 from deploykit.emulator._faults import Fault, FaultInjector, Faults
 from deploykit.emulator._store import Store
@@ -27,6 +31,7 @@ from deploykit.errors import ConfigError
 if TYPE_CHECKING:
     import httpx
 
+    from deploykit.credentials import AccessKey
     from deploykit.emulator._asgi import AsgiApp
 
 
@@ -62,6 +67,23 @@ class Answer:
     created: bool = False
 
 
+class Routes:
+    """A cloud's route table: ``(method, path regex, operation)`` rows, each regex matching a
+    whole path; its named groups are the path's parameters."""
+
+    def __init__(self, *rows: tuple[str, str, str]) -> None:
+        self._rows = tuple((method, re.compile(f"^{path}$"), op) for method, path, op in rows)
+
+    def find(self, method: str, path: str) -> tuple[str, dict[str, str]] | None:
+        """The operation ``method path`` names and its path parameters (decoded), or None."""
+        for verb, pattern, operation in self._rows:
+            match = pattern.match(path)
+            if match and verb == method.upper():
+                params = {k: unquote(v) for k, v in match.groupdict().items() if v is not None}
+                return operation, params
+        return None
+
+
 class ApiFailure(Exception):
     """Raised inside the emulator to answer with an error; never escapes ``handle``."""
 
@@ -95,6 +117,49 @@ class CloudApi(Protocol):
         ...
 
 
+class JsonAnswers(abc.ABC):
+    """How answers are framed, the same for every emulated cloud: a JSON body with the cloud's
+    content type and its request-id header, errors included; an injected fault is one of the
+    cloud's own errors, a throttle carries the cloud's retry-after header. A :class:`CloudApi`
+    inherits ``reply``, ``error_reply`` and ``fault_reply`` from here and says the words."""
+
+    content_type: str
+    request_id_header: str
+
+    def reply(self, answer: Answer, request_id: str) -> Reply:
+        return self._framed(200, request_id, self.answer_body(answer.body, request_id))
+
+    def error_reply(self, failure: ApiFailure, request_id: str) -> Reply:
+        return self._framed(failure.status, request_id, self.error_body(failure, request_id))
+
+    def fault_reply(self, fault: Fault, retry_after_ms: int, request_id: str) -> Reply:
+        reply = self.error_reply(self.fault_failure(fault), request_id)
+        if fault is not Fault.THROTTLE:
+            return reply
+        wait = self.retry_after_header(retry_after_ms)
+        return Reply(reply.status, [*reply.headers, wait], reply.body)
+
+    def answer_body(self, body: dict[str, Any], request_id: str) -> dict[str, Any]:
+        """A success body as sent (some clouds add the request id)."""
+        return body
+
+    @abc.abstractmethod
+    def error_body(self, failure: ApiFailure, request_id: str) -> dict[str, Any]:
+        """An error in the cloud's shape."""
+
+    @abc.abstractmethod
+    def fault_failure(self, fault: Fault) -> ApiFailure:
+        """The cloud's error for an injected 503, 500 or throttle."""
+
+    @abc.abstractmethod
+    def retry_after_header(self, retry_after_ms: int) -> tuple[str, str]:
+        """The header a throttled answer carries its wait in."""
+
+    def _framed(self, status: int, request_id: str, body: dict[str, Any]) -> Reply:
+        headers = [("content-type", self.content_type), (self.request_id_header, request_id)]
+        return Reply(status, headers, json.dumps(body, ensure_ascii=False).encode())
+
+
 @dataclass(frozen=True)
 class EmulatorSettings:
     """What ``deploykit emulator serve`` asks of any platform's emulator. Each takes what
@@ -108,6 +173,20 @@ class EmulatorSettings:
     faults: Faults | None = None
     latency: float = 0.0
     known_images: Collection[str] | None = None
+
+
+def embedded(key: AccessKey, region: str, *, project_id: str | None = None) -> EmulatorSettings:
+    """``--endpoint local``: the emulator in this process, its state in the file every later
+    command shares (``local_state_path``), accepting exactly the key the client signs with —
+    its signature checks still run."""
+    from deploykit.emulator._store import local_state_path
+
+    return EmulatorSettings(
+        store=local_state_path(),
+        credentials={key.access_key_id: key.access_key_secret.get_secret_value()},
+        region=region,
+        project_id=project_id,
+    )
 
 
 class EmulatorCore:

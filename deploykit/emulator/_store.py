@@ -21,6 +21,7 @@ import threading
 import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -89,36 +90,29 @@ class Transaction:
         return cursor.rowcount == 1
 
 
+@dataclass(frozen=True)
 class Table(Generic[R]):
-    """The records of one kind inside one transaction, as typed objects, by key."""
+    """The records of one ``kind`` inside one transaction, as typed objects: ``load`` and
+    ``dump`` convert them from and to JSON, ``key`` names each."""
 
-    def __init__(
-        self,
-        tx: Transaction,
-        kind: str,
-        *,
-        load: Callable[[str], R],
-        dump: Callable[[R], str],
-        key: Callable[[R], str],
-    ) -> None:
-        self._tx = tx
-        self._kind = kind
-        self._load = load
-        self._dump = dump
-        self._key = key
+    tx: Transaction
+    kind: str
+    load: Callable[[str], R]
+    dump: Callable[[R], str]
+    key: Callable[[R], str]
 
     def get(self, key: str) -> R | None:
-        data = self._tx.get(self._kind, key)
-        return None if data is None else self._load(data)
+        data = self.tx.get(self.kind, key)
+        return None if data is None else self.load(data)
 
     def put(self, record: R) -> None:
-        self._tx.put(self._kind, self._key(record), self._dump(record))
+        self.tx.put(self.kind, self.key(record), self.dump(record))
 
     def delete(self, key: str) -> None:
-        self._tx.delete(self._kind, key)
+        self.tx.delete(self.kind, key)
 
     def all(self) -> list[R]:
-        return [self._load(data) for data in self._tx.all(self._kind)]
+        return [self.load(data) for data in self.tx.all(self.kind)]
 
 
 def dump_dataclass(record: Any) -> str:

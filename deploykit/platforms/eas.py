@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from deploykit import credentials as creds
-from deploykit.credentials.alibaba import ALIBABA, AccessKey
+from deploykit.credentials import AccessKey
+from deploykit.credentials.alibaba import ALIBABA
 from deploykit.deploy.eascmd_text import column_table, key_value_table
 from deploykit.errors import ConfigError
 from deploykit.platforms._contract import ConnectOptions, CreateOptions, Platform, Target
@@ -141,19 +142,13 @@ def _local(settings: creds.Settings[AccessKey], region: str) -> Connection:
         DEFAULT_ACCESS_KEY_ID,
         DEFAULT_ACCESS_KEY_SECRET,
         Emulator,
-        local_state_path,
+        embedded,
     )
 
     key = settings.credentials or AccessKey(
         DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_ACCESS_KEY_SECRET), source="emulator defaults"
     )
-    # The embedded emulator runs in this process and accepts exactly the key we sign with:
-    # its signature checks still run, its state is shared through the SQLite file.
-    emulator = Emulator(
-        store=local_state_path(),
-        credentials={key.access_key_id: key.access_key_secret.get_secret_value()},
-        region=region,
-    )
+    emulator = Emulator.from_settings(embedded(key, region))
     return Connection(f"https://{regional_host(region)}", region, key, emulator.mock_transport())
 
 

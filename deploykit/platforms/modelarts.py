@@ -18,6 +18,7 @@ it prints in eascmd's shapes (``deploy.eascmd_text``) with ModelArts's own field
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -50,29 +51,28 @@ _WHAT = "a ModelArts config.json"
 
 
 class ModelArtsPlatform:
-    name = "modelarts"
-    title = "ModelArts"
+    """Huawei Cloud ModelArts (v1 models and real-time services), signed with AK/SK."""
+
+    name, title = "modelarts", "ModelArts"
     credentials = HUAWEI
 
-    def __init__(self) -> None:
-        self.view = ModelArtsView()
+    @property
+    def view(self) -> ModelArtsView:
+        return ModelArtsView()
 
     def connect(self, target: Target, options: ConnectOptions) -> ModelArtsClient:
-        from deploykit.clients._http import build_client
-        from deploykit.clients.huawei._signer import SdkHmacSha256Auth
-        from deploykit.clients.huawei.modelarts import ModelArtsClient
+        from deploykit.clients import _http
+        from deploykit.clients.huawei import _signer, modelarts
 
         base_url, region, key, transport = self._resolve(target, options)
         project = str(key.project_id)
-        http = build_client(
-            base_url,
-            auth=SdkHmacSha256Auth(key.access_key_id, key.secret_access_key,
-                                   security_token=key.security_token, project_id=project),
-            transport=options.transport or transport,
-            log=options.log,
-        )
-        return ModelArtsClient(http, region, project, policy=options.policy,
-                               on_retry=options.on_retry, on_progress=options.on_progress)
+        signer = _signer.SdkHmacSha256Auth(key.access_key_id, key.access_key_secret,
+                                           security_token=key.security_token, project_id=project)
+        http = _http.build_client(base_url, auth=signer, transport=options.transport or transport,
+                                  log=options.log)
+        return modelarts.ModelArtsClient(http, region, project, policy=options.policy,
+                                         on_retry=options.on_retry,
+                                         on_progress=options.on_progress)
 
     def load_specs(
         self, paths: Sequence[str], *, options: CreateOptions | None = None
@@ -156,28 +156,16 @@ class ModelArtsPlatform:
 def _local(
     settings: creds.Settings[HuaweiKey], region: str
 ) -> tuple[str, str, HuaweiKey, httpx.BaseTransport]:
-    from deploykit.emulator import local_state_path
-    from deploykit.emulator.modelarts import (
-        DEFAULT_ACCESS_KEY_ID,
-        DEFAULT_PROJECT_ID,
-        DEFAULT_SECRET_ACCESS_KEY,
-        ModelArtsEmulator,
-    )
+    from deploykit.emulator import embedded
+    from deploykit.emulator import modelarts as emulated
 
-    key = settings.credentials or HuaweiKey(
-        DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_SECRET_ACCESS_KEY), source="emulator defaults"
-    )
-    project = key.project_id or DEFAULT_PROJECT_ID
-    # The embedded emulator runs in this process and accepts exactly the key we sign with:
-    # its signature checks still run, its state is shared through the SQLite file.
-    emulator = ModelArtsEmulator(
-        store=local_state_path(),
-        credentials={key.access_key_id: key.secret_access_key.get_secret_value()},
-        project_id=project,
-        region=region,
-    )
-    key = HuaweiKey(key.access_key_id, key.secret_access_key, key.security_token, project,
-                    key.source)
+    default = HuaweiKey(emulated.DEFAULT_ACCESS_KEY_ID,
+                        SecretStr(emulated.DEFAULT_SECRET_ACCESS_KEY), source="emulator defaults",
+                        project_id=emulated.DEFAULT_PROJECT_ID)
+    key = settings.credentials or default
+    if not key.project_id:  # the user's key, without a project: the emulator's is as good
+        key = dataclasses.replace(key, project_id=default.project_id)
+    emulator = emulated.ModelArtsEmulator(embedded(key, region, project_id=str(key.project_id)))
     return f"https://modelarts.{region}.myhuaweicloud.com", region, key, emulator.mock_transport()
 
 

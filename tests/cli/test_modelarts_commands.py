@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from deploykit.cli.app import main
-from deploykit.emulator import Timings
+from deploykit.emulator import EmulatorSettings, Timings
 from deploykit.emulator.modelarts import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_PROJECT_ID,
@@ -20,7 +20,9 @@ from deploykit.emulator.modelarts import (
 )
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "emulator"))
-from emulator_testkit import ServedEmulator
+sys.path.insert(0, str(Path(__file__).parent.parent / "clients"))
+from emulator_testkit import ServedEmulator, serving
+from modelarts_testkit import ENV
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).parent.parent.parent
@@ -33,28 +35,25 @@ SECRET_ENV = "hf_s3cret_value_never_shown"
 
 
 @pytest.fixture(autouse=True)
-def credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HUAWEICLOUD_SDK_AK", DEFAULT_ACCESS_KEY_ID)
-    monkeypatch.setenv("HUAWEICLOUD_SDK_SK", DEFAULT_SECRET_ACCESS_KEY)
-    monkeypatch.setenv("HUAWEICLOUD_SDK_PROJECT_ID", DEFAULT_PROJECT_ID)
-    monkeypatch.setenv("DEPLOYKIT_CONFIG", str(tmp_path / "config.ini"))
-    monkeypatch.setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("DEPLOYKIT_EMULATOR_STATE", str(tmp_path / "state.sqlite3"))
+def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The emulator's key in the SDK's variables; every file deploykit writes in tmp_path."""
+    files = {"DEPLOYKIT_CONFIG": "config.ini", "HUAWEICLOUD_SDK_CREDENTIALS_FILE": "credentials",
+             "DEPLOYKIT_EMULATOR_STATE": "state.sqlite3"}
+    for name, value in {**ENV, **{k: str(tmp_path / f) for k, f in files.items()}}.items():
+        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture
 def served() -> Iterator[ServedEmulator]:
-    emulator = ModelArtsEmulator(timings=QUICK)
-    with ServedEmulator(emulator) as server:
-        yield server
-    emulator.close()
+    yield from serving(ModelArtsEmulator(timings=QUICK))
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of one command; no secret is ever among them."""
     code = main(list(argv))
     out, err = capsys.readouterr()
-    assert SECRET_ENV not in out + err
-    assert DEFAULT_SECRET_ACCESS_KEY not in out + err
+    for secret in (SECRET_ENV, DEFAULT_SECRET_ACCESS_KEY):
+        assert secret not in out + err
     return code, out, err
 
 
@@ -201,10 +200,10 @@ def test_the_same_version_with_another_config_is_exit_3_naming_model_version(
 def test_a_model_that_fails_to_publish_is_exit_4_with_its_reason(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    strict = ModelArtsEmulator(timings=QUICK, known_images=["swr.cn-north-4.myhuaweicloud.com/x:1"])
-    with ServedEmulator(strict) as server:
+    strict = ModelArtsEmulator(
+        EmulatorSettings(known_images=["swr.cn-north-4.myhuaweicloud.com/x:1"]), timings=QUICK)
+    for server in serving(strict):
         code, _, err = run(capsys, *CREATE, *at(server))
-    strict.close()
     assert code == 4 and "is failed: failed to copy image" in err
 
 
@@ -219,9 +218,8 @@ def test_a_service_that_fails_is_exit_4_with_its_error(
 
 def test_a_wait_that_runs_out_is_exit_5(capsys: pytest.CaptureFixture[str]) -> None:
     slow = ModelArtsEmulator(timings=Timings(accept=0.05, per_instance=60.0))
-    with ServedEmulator(slow) as server:
+    for server in serving(slow):
         code, out, err = run(capsys, *CREATE, *at(server), "--timeout", "1")
-    slow.close()
     assert code == 5 and "[OK] deploying" in out and "gave up waiting" in err
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from deploykit.clients._retry import RetryPolicy
 from deploykit.clients._wait import Progress
 from deploykit.clients.huawei.deployment import deployment
 from deploykit.clients.huawei.modelarts import ModelArtsClient
+from deploykit.emulator import EmulatorSettings, Timings
 from deploykit.emulator.modelarts import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_PROJECT_ID,
@@ -33,6 +34,17 @@ ENV = {
 }
 # Retries that do not slow the suite down: the same rules, millisecond waits.
 FAST = RetryPolicy(initial_wait=0.001, max_wait=0.005, max_elapsed=30)
+# Every status change at once: no test waits for the emulated cloud.
+QUICK = Timings(accept=0.0, per_instance=0.0)
+
+
+def running(
+    settings: EmulatorSettings | None = None, timings: Timings = QUICK
+) -> Iterator[ModelArtsEmulator]:
+    """An emulator for one test (``yield from`` it in a fixture), closed afterwards."""
+    emulator = ModelArtsEmulator(settings, timings=timings)
+    yield emulator
+    emulator.close()
 
 
 def config() -> dict[str, Any]:

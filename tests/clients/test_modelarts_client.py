@@ -7,23 +7,27 @@ from typing import Any
 
 import httpx
 import pytest
-from modelarts_testkit import ENV, IMAGE, config, echo_deployment, modelarts_client
+from modelarts_testkit import (
+    ENV,
+    IMAGE,
+    QUICK,
+    config,
+    echo_deployment,
+    modelarts_client,
+    running,
+)
 
 from deploykit.clients._wait import Phase, Progress
 from deploykit.clients.huawei import modelarts as modelarts_module
 from deploykit.clients.huawei.modelarts import ModelArtsClient
-from deploykit.emulator import Faults, Timings
+from deploykit.emulator import EmulatorSettings, Faults
 from deploykit.emulator.modelarts import ModelArtsEmulator
 from deploykit.errors import AuthError, ConflictError, DeploymentFailed, NotFoundError
-
-QUICK = Timings(accept=0.0, per_instance=0.0)
 
 
 @pytest.fixture
 def emulator() -> Iterator[ModelArtsEmulator]:
-    emu = ModelArtsEmulator(timings=QUICK)
-    yield emu
-    emu.close()
+    yield from running()
 
 
 @pytest.fixture
@@ -89,7 +93,8 @@ def test_model_only_deploys_no_service(client: ModelArtsClient) -> None:
 
 
 def test_lost_create_answers_are_resolved_by_listing_by_name() -> None:
-    emulator = ModelArtsEmulator(timings=QUICK, faults=Faults(lost_create_response=1.0, seed=1))
+    emulator = ModelArtsEmulator(
+        EmulatorSettings(faults=Faults(lost_create_response=1.0, seed=1)), timings=QUICK)
     client = modelarts_client(emulator)
     created = client.create(echo_deployment())
     assert created.resolved_by_describe  # the deploy's answer was lost, the service found
@@ -103,7 +108,7 @@ def test_lost_create_answers_are_resolved_by_listing_by_name() -> None:
 def test_faults_never_duplicate_a_model_or_a_service(seed: int) -> None:
     faults = Faults(error_5xx=0.15, throttle=0.1, drop=0.05, lost_create_response=0.1,
                     retry_after_ms=0, seed=seed)
-    emulator = ModelArtsEmulator(timings=QUICK, faults=faults)
+    emulator = ModelArtsEmulator(EmulatorSettings(faults=faults), timings=QUICK)
     client = modelarts_client(emulator)
     for i in range(15):
         client.create(echo_deployment(f"svc{i:02d}"))
@@ -157,8 +162,8 @@ def test_scale_stop_start_and_delete_with_its_model(client: ModelArtsClient) -> 
 
 
 def test_a_failed_model_is_deployment_failed_with_its_reason() -> None:
-    emulator = ModelArtsEmulator(timings=QUICK,
-                                 known_images=["swr.cn-north-4.myhuaweicloud.com/x:1"])
+    only = EmulatorSettings(known_images=["swr.cn-north-4.myhuaweicloud.com/x:1"])
+    emulator = ModelArtsEmulator(only, timings=QUICK)
     client = modelarts_client(emulator)
     with pytest.raises(DeploymentFailed) as failed:
         client.create(echo_deployment())

@@ -56,8 +56,8 @@ def test_the_sdk_environment_names_are_read(files: dict[str, str]) -> None:
            "HUAWEICLOUD_SDK_REGION": "cn-east-3"}
     found = resolve(env)
     assert found.credentials == HuaweiKey("HPUAENVKEY0000000001", SecretStr("env-secret"),
-                                          SecretStr("temporary-token"), "env-project",
-                                          "environment")
+                                          SecretStr("temporary-token"), "environment",
+                                          project_id="env-project")
     assert found.region == "cn-east-3"
     assert "temporary-token" not in repr(found.credentials)
 

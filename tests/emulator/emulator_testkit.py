@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import IO, Any
 
@@ -16,6 +17,7 @@ from deploykit.emulator import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_ACCESS_KEY_SECRET,
     Emulator,
+    EmulatorCore,
     Timings,
 )
 
@@ -100,10 +102,17 @@ def describe(client: httpx.Client, name: str = "image_test") -> dict[str, Any]:
     return body
 
 
+def serving(emulator: EmulatorCore) -> Iterator[ServedEmulator]:
+    """``emulator`` served for one test (``yield from`` it in a fixture), closed afterwards."""
+    with ServedEmulator(emulator) as server:
+        yield server
+    emulator.close()
+
+
 class ServedEmulator:
     """``emulator.asgi_app()`` under uvicorn in a thread on 127.0.0.1:<free port>."""
 
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: EmulatorCore) -> None:
         import socket
         import threading
 

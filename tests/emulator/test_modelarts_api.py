@@ -14,7 +14,7 @@ from emulator_testkit import FakeClock
 from pydantic import SecretStr
 
 from deploykit.clients.huawei._signer import SdkHmacSha256Auth
-from deploykit.emulator import Faults, Timings
+from deploykit.emulator import EmulatorSettings, Faults, Timings
 from deploykit.emulator.modelarts import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_PROJECT_ID,
@@ -36,7 +36,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def emulator(clock: FakeClock) -> Iterator[ModelArtsEmulator]:
-    emu = ModelArtsEmulator(clock=clock, timings=SLOW, token="iam-token-for-tests")
+    emu = ModelArtsEmulator(EmulatorSettings(token="iam-token-for-tests"), clock=clock,
+                            timings=SLOW)
     yield emu
     emu.close()
 
@@ -203,16 +204,18 @@ def test_the_iam_token_it_was_given_is_accepted_and_no_other(
 
 
 def test_faults_answer_in_modelarts_words(clock: FakeClock) -> None:
-    throttled = ModelArtsEmulator(clock=clock, faults=Faults(throttle=1.0, retry_after_ms=1500))
+    throttled = ModelArtsEmulator(
+        EmulatorSettings(faults=Faults(throttle=1.0, retry_after_ms=1500)), clock=clock)
     with signed(throttled, clock) as client:
         answer = client.get(f"{P}/services")
     assert (answer.status_code, answer.json()["error_code"]) == (429, "ModelArts.6101")
     assert answer.headers["Retry-After"] == "2"  # whole seconds, rounded up (RFC 9110)
-    failing = ModelArtsEmulator(clock=clock, faults=Faults(error_5xx=1.0, seed=2))
+    failing = ModelArtsEmulator(EmulatorSettings(faults=Faults(error_5xx=1.0, seed=2)),
+                                clock=clock)
     with signed(failing, clock) as client:
         codes = {client.get(f"{P}/services").status_code for _ in range(20)}
     assert codes == {500, 503}
-    dropping = ModelArtsEmulator(clock=clock, faults=Faults(drop=1.0))
+    dropping = ModelArtsEmulator(EmulatorSettings(faults=Faults(drop=1.0)), clock=clock)
     with signed(dropping, clock) as client, pytest.raises(httpx.RemoteProtocolError):
         client.get(f"{P}/services")
     for emu in (throttled, failing, dropping):
@@ -223,10 +226,10 @@ def test_two_emulators_on_one_file_share_models_and_services(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     state = tmp_path / "state.sqlite3"
-    first = ModelArtsEmulator(store=state, clock=clock, timings=SLOW)
+    first = ModelArtsEmulator(EmulatorSettings(store=state), clock=clock, timings=SLOW)
     with signed(first, clock) as client:
         deploy(client, published_model(client, clock))
-    second = ModelArtsEmulator(store=state, clock=clock, timings=SLOW)
+    second = ModelArtsEmulator(EmulatorSettings(store=state), clock=clock, timings=SLOW)
     with signed(second, clock) as client:
         assert [s["service_name"] for s in client.get(f"{P}/services").json()["services"]] == [
             "echo"]

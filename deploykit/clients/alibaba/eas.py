@@ -121,22 +121,15 @@ class EasClient(ApiClient):
 
     def list_services(self, *, name_filter: str | None = None) -> Iterator[dict[str, Any]]:
         """ListServices, every page (PageNumber from 1, reference/eas.md §3.2)."""
-        page = 1
-        seen = 0
-        while True:
+
+        def read(page: int) -> Mapping[str, Any]:
             params = {"PageNumber": str(page), "PageSize": str(LIST_PAGE_SIZE)}
             if name_filter:
                 params["Filter"] = name_filter
-            body = self.call("ListServices", "GET", "/api/v2/services", params=params).body
-            services = body.get("Services") or []
-            yield from services
-            seen += len(services)
-            total = body.get("TotalCount")
-            # Without a TotalCount, a short page is the last one.
-            last = seen >= int(total) if total is not None else len(services) < LIST_PAGE_SIZE
-            if not services or last:
-                return
-            page += 1
+            return self.call("ListServices", "GET", "/api/v2/services", params=params).body
+
+        return self.pages(read, first=1, items="Services", total="TotalCount",
+                          size=LIST_PAGE_SIZE)
 
     def start(self, name: str) -> Reply:
         """StartService; after an unknown outcome, a service starting or running is started."""

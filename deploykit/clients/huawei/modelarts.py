@@ -273,20 +273,14 @@ class ModelArtsClient(ApiClient):
         """ListServices pages (``offset`` is the page number, §3.3), filtered exactly by
         ``service_name`` when given (the API's own filter may match more)."""
         wanted = filters.get("service_name")
-        page, seen = 0, 0
-        while True:
+
+        def read(page: int) -> Mapping[str, Any]:
             params = {**filters, "offset": str(page), "limit": str(PAGE_SIZE)}
-            body = self.call("ListServices", "GET", self.path("services"), params=params).body
-            services = body.get("services") or []
-            for service in services:
-                if wanted is None or service.get("service_name") == wanted:
-                    yield dict(service)
-            seen += len(services)
-            total = body.get("total_count")
-            last = seen >= int(total) if total is not None else len(services) < PAGE_SIZE
-            if not services or last:
-                return
-            page += 1
+            return self.call("ListServices", "GET", self.path("services"), params=params).body
+
+        services = self.pages(read, first=0, items="services", total="total_count",
+                              size=PAGE_SIZE)
+        return (s for s in services if wanted is None or s.get("service_name") == wanted)
 
     def _show(self, service_id: str) -> dict[str, Any]:
         return dict(self.call("ShowService", "GET", self.path("services", service_id)).body)

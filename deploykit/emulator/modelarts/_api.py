@@ -13,8 +13,8 @@ import uuid
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
+from deploykit.emulator._emulator import Routes
 from deploykit.emulator._lifecycle import Operation, Snapshot, Timings
 from deploykit.emulator._store import Store, Table, Transaction
 from deploykit.emulator.modelarts import _records as records
@@ -36,21 +36,18 @@ Body = dict[str, Any]
 _PROJECT = r"/v1/(?P<project>[^/]+)"
 _MODEL = _PROJECT + r"/models/(?P<id>[^/]+)"
 _SERVICE = _PROJECT + r"/services/(?P<id>[^/]+)"
-# (method, path pattern, operation) — §3.2, §3.3.
-ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
-    (method, re.compile(f"^{pattern}$"), operation)
-    for method, pattern, operation in (
-        ("POST", _PROJECT + "/models", "CreateModel"),
-        ("GET", _PROJECT + "/models", "ListModels"),
-        ("GET", _MODEL, "ShowModel"),
-        ("DELETE", _MODEL, "DeleteModel"),
-        ("POST", _PROJECT + "/services", "CreateService"),
-        ("GET", _PROJECT + "/services", "ListServices"),
-        ("GET", _SERVICE, "ShowService"),
-        ("PUT", _SERVICE, "UpdateService"),
-        ("DELETE", _SERVICE, "DeleteService"),
-        ("GET", _SERVICE + "/events", "ShowServiceEvents"),
-    )
+# §3.2, §3.3; the operations are named as in Huawei's API reference.
+ROUTES = Routes(
+    ("POST", _PROJECT + "/models", "CreateModel"),
+    ("GET", _PROJECT + "/models", "ListModels"),
+    ("GET", _MODEL, "ShowModel"),
+    ("DELETE", _MODEL, "DeleteModel"),
+    ("POST", _PROJECT + "/services", "CreateService"),
+    ("GET", _PROJECT + "/services", "ListServices"),
+    ("GET", _SERVICE, "ShowService"),
+    ("PUT", _SERVICE, "UpdateService"),
+    ("DELETE", _SERVICE, "DeleteService"),
+    ("GET", _SERVICE + "/events", "ShowServiceEvents"),
 )
 # §3.2: model_version is Digit.Digit.Digit, 1–2 digits each, no leading 0.
 _VERSION = re.compile(r"^(0|[1-9][0-9]?)\.(0|[1-9][0-9]?)\.(0|[1-9][0-9]?)$")
@@ -77,39 +74,29 @@ class Call:
 
 
 def route(method: str, path: str, query: Mapping[str, str], body: bytes) -> Call:
-    for verb, pattern, operation in ROUTES:
-        match = pattern.match(path)
-        if match and verb == method.upper():
-            groups = match.groupdict()
-            return Call(operation, unquote(groups["project"]), unquote(groups.get("id") or ""),
-                        query, body)
-    raise ModelArtsFailure("APIGW.0101")
+    found = ROUTES.find(method, path)
+    if found is None:
+        raise ModelArtsFailure("APIGW.0101")
+    operation, params = found
+    return Call(operation, params["project"], params.get("id", ""), query, body)
 
 
+@dataclass(frozen=True)
 class ModelArtsOperations:
-    """One project of ModelArts in one region."""
+    """One project of ModelArts in one region. ``owner``: the tenant id answers show;
+    ``known_images``: when given, the only images SWR has."""
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        region: str,
-        project_id: str,
-        owner: str,
-        timings: Timings,
-        known_images: Collection[str] | None,
-    ) -> None:
-        self._store = store
-        self._region = region
-        self._project = project_id
-        self._owner = owner
-        self._timings = timings
-        self._known_images = known_images
+    store: Store
+    region: str
+    project_id: str
+    owner: str
+    timings: Timings
+    known_images: Collection[str] | None
 
     def call(self, call: Call, now: float) -> Body:
         """The answer to ``call``; raises :class:`ModelArtsFailure`."""
         operation: Callable[[Transaction, Call, float], Body] = getattr(self, f"_{call.operation}")
-        with self._store.transaction() as tx:
+        with self.store.transaction() as tx:
             return operation(tx, call, now)
 
     # -- models ----------------------------------------------------------------------------
@@ -150,13 +137,13 @@ class ModelArtsOperations:
                 continue
             if q.get("model_status") not in (None, "", status):
                 continue
-            rows.append(model_view(record, status, failure, self._owner))
+            rows.append(model_view(record, status, failure, self.owner))
         rows.sort(key=lambda m: (m["create_at"], m["model_id"]), reverse=q.get("order") != "asc")
         return {"total_count": len(rows), **_page(rows, q, "models")}
 
     def _ShowModel(self, tx: Transaction, call: Call, now: float) -> Body:
         record = self._model(tx, call.target)
-        return model_view(record, *self._model_status(record, now), self._owner)
+        return model_view(record, *self._model_status(record, now), self.owner)
 
     def _DeleteModel(self, tx: Transaction, call: Call, now: float) -> Body:
         record = self._model(tx, call.target)
@@ -229,7 +216,7 @@ class ModelArtsOperations:
 
     def _ShowServiceEvents(self, tx: Transaction, call: Call, now: float) -> Body:
         record, snap = self._live(tx, call.target, now)
-        events = events_at(record, snap, self._timings)
+        events = events_at(record, snap, self.timings)
         if call.query.get("event_type"):
             events = [e for e in events if e["event_type"] == call.query["event_type"]]
         # §3.3: sorted by occur_time, desc unless order=asc.
@@ -291,14 +278,14 @@ class ModelArtsOperations:
             flavor = entry.get("specification")
             if flavor not in FLAVORS:
                 return (f"schedule resource failed: no resources of flavor {flavor} in "
-                        f"{self._region}; choose another --specification")
+                        f"{self.region}; choose another --specification")
         return None
 
     def _copy_failure(self, model_type: str, source: str) -> str | None:
         """§2.1 source_copy (default true): an Image model's image is copied at import, so
         an image SWR does not have fails the model."""
-        if model_type == "Image" and self._known_images is not None and (
-            source not in self._known_images
+        if model_type == "Image" and self.known_images is not None and (
+            source not in self.known_images
         ):
             return f"failed to copy image {source}: the image does not exist in SWR"
         return None
@@ -310,12 +297,12 @@ class ModelArtsOperations:
         return record
 
     def _model_status(self, record: ModelRecord, now: float) -> tuple[str, str]:
-        snap = MODEL_LIFECYCLE.snapshot(record.operation, now, self._timings)
+        snap = MODEL_LIFECYCLE.snapshot(record.operation, now, self.timings)
         return snap.status, snap.message if snap.status == "failed" else ""
 
     def _snapshot(self, tx: Transaction, record: ServiceRecord, now: float) -> Snapshot:
         """The service's status now; a deleted service is purged once gone."""
-        snap = SERVICE_LIFECYCLE.snapshot(record.operation, now, self._timings)
+        snap = SERVICE_LIFECYCLE.snapshot(record.operation, now, self.timings)
         if snap.gone:
             records.services(tx).delete(record.service_id)
         return snap
@@ -339,8 +326,8 @@ class ModelArtsOperations:
         table: Table[ModelRecord] = records.models(tx)
         found = {str(e.get("model_id")): table.get(str(e.get("model_id"))) for e in record.config}
         return service_view(
-            record, snap, owner=self._owner,
-            address=access_address(self._region, self._project, record.service_id),
+            record, snap, owner=self.owner,
+            address=access_address(self.region, self.project_id, record.service_id),
             models={k: m for k, m in found.items() if m is not None}, detail=detail,
         )
 

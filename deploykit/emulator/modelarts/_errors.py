@@ -7,7 +7,6 @@ Body shape (reference/modelarts.md §3.1): ``{"error_code": "ModelArts.3502", "e
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 
@@ -60,7 +59,3 @@ class ModelArtsFailure(ApiFailure):
 def new_request_id() -> str:
     """32 hex digits, the shape of the X-Request-Id values in Huawei's answers (§5.3)."""
     return uuid.uuid4().hex
-
-
-def error_body(failure: ApiFailure) -> bytes:
-    return json.dumps({"error_code": failure.code, "error_msg": failure.message}).encode()
