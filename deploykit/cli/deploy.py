@@ -98,12 +98,14 @@ class Common:
 
         return platforms.get(self.platform)
 
-    def client(self) -> ServiceClient:
+    def client(self, *, timeout: float | None = None) -> ServiceClient:
+        """``timeout``: a deadline for everything the client does, waits inside an operation
+        included (ModelArts: a model publishing before its service can deploy)."""
         from deploykit.platforms import Target
 
         return self.target.connect(
             Target(self.platform, self.profile, self.region, self.endpoint),
-            _connect_options(self.verbose, on_progress=self.step),
+            _connect_options(self.verbose, on_progress=self.step, timeout=timeout),
         )
 
     def step(self, subject: str, progress: Progress) -> None:
@@ -215,7 +217,7 @@ def create(
 
     common = Common(platform, profile, region, endpoint, fmt, verbose, show_token)
     one = _load_one(common, spec, options)
-    client = common.client()
+    client = common.client(timeout=timeout)
     created = client.create(one.data)
     if created.no_service:  # ModelArts --model-only: nothing to describe or wait for
         _answered(common, "created", created, one.name)
@@ -618,8 +620,12 @@ def _confirm_delete(name: str, region: str) -> None:
 
 
 def _connect_options(
-    verbose: bool, *, on_progress: Callable[[str, Progress], None] | None = None
+    verbose: bool,
+    *,
+    on_progress: Callable[[str, Progress], None] | None = None,
+    timeout: float | None = None,
 ) -> ConnectOptions:
+    from deploykit.clients._retry import RetryPolicy
     from deploykit.platforms import ConnectOptions
 
     return ConnectOptions(
@@ -627,6 +633,7 @@ def _connect_options(
         notice=_console.note,
         # Always: a call that retries for up to two minutes must say why it is slow.
         on_retry=_note_retry,
+        policy=None if timeout is None else RetryPolicy(deadline=time.monotonic() + timeout),
         on_progress=on_progress,
     )
 

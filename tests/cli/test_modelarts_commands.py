@@ -223,6 +223,15 @@ def test_a_wait_that_runs_out_is_exit_5(capsys: pytest.CaptureFixture[str]) -> N
     assert code == 5 and "[OK] deploying" in out and "gave up waiting" in err
 
 
+def test_a_model_that_publishes_too_slowly_is_exit_5(capsys: pytest.CaptureFixture[str]) -> None:
+    slow = ModelArtsEmulator(timings=Timings(accept=60.0, per_instance=0.05))
+    for server in serving(slow):
+        code, out, err = run(capsys, *CREATE, *at(server), "--timeout", "1")
+    assert code == 5 and "[OK] Model [echo] version [1.0.0] is publishing" in out
+    assert "gave up waiting for Model [echo] version [1.0.0] to publish after" in err
+    assert "| echo " not in out  # no service was deployed
+
+
 def test_one_command_deploys_the_example_to_the_embedded_emulator(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,6 +26,8 @@ from typing import Any
 from deploykit.clients._api import AnswerFields, Dialect, ErrorRule
 from deploykit.errors import ApiError, AuthError, ConflictError, NotFoundError, ThrottledError
 
+# §3.2 ListModels, §3.3 ListServices and ShowServiceEvents: "Default value: 1000" a page.
+PAGE_SIZE = 1000
 # reference/modelarts.md §3.1: JSON bodies; the gateway reads the charset from here.
 JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
 

@@ -9,13 +9,13 @@ exists with the same config reuses it; with another config it is an error naming
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from deploykit.clients._api import Reply
-from deploykit.clients._wait import Phase, Progress, WaitPolicy, wait_for
+from deploykit.clients._wait import Phase, Progress, wait_for
 from deploykit.clients.huawei import deployment
+from deploykit.clients.huawei._dialect import PAGE_SIZE
 from deploykit.errors import ConflictError, DeploymentFailed, NotFoundError, WaitTimeout
 
 if TYPE_CHECKING:
@@ -29,8 +29,6 @@ MODEL_PHASES: Mapping[str, Phase] = {
 }
 # §3.2: Terraform waits up to 20 min for a model to publish.
 PUBLISH_TIMEOUT = 1200.0
-# §3.2 ListModels: "Default value: 1000" records a page.
-PAGE_SIZE = 1000
 
 ProgressSink = Callable[[str, Progress], None]
 
@@ -52,11 +50,8 @@ def model_progress(model: Mapping[str, Any] | None) -> Progress:
 class Models:
     """The model half of a deployment, over the client's requests and retries."""
 
-    def __init__(
-        self, client: ModelArtsClient, wait: WaitPolicy, on_progress: ProgressSink | None
-    ) -> None:
+    def __init__(self, client: ModelArtsClient, on_progress: ProgressSink | None) -> None:
         self._client = client
-        self._wait = wait
         self._on_progress = on_progress
 
     def find(self, name: str, version: str) -> dict[str, Any] | None:
@@ -99,9 +94,7 @@ class Models:
     def wait_published(self, model_id: str, name: str, version: str) -> dict[str, Any]:
         """Wait until the model is published; ``DeploymentFailed`` (exit 4) with its reason."""
         label = model_label(name, version)
-        left = self._client.policy.remaining()
-        timeout = PUBLISH_TIMEOUT if left is None else max(0.0, min(left, PUBLISH_TIMEOUT))
-        policy = dataclasses.replace(self._wait, timeout=timeout)
+        policy = self._client.wait_policy(PUBLISH_TIMEOUT)
         seen: dict[str, Any] = {}
 
         def read() -> Progress:
@@ -125,7 +118,7 @@ class Models:
             ) from None
         except WaitTimeout as late:
             raise WaitTimeout(
-                f"gave up waiting for {label} to publish after {timeout:g} s (last status: "
+                f"gave up waiting for {label} to publish after {policy.timeout:g} s (last status: "
                 f"{late.last_status})",
                 last_status=late.last_status,
                 hint="the model may still be publishing; run the command again later "

@@ -17,6 +17,7 @@ by name (model: name + version; service: name) before anything is sent again
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -28,7 +29,7 @@ from deploykit.clients._api import ApiClient, Reply
 from deploykit.clients._retry import RetryableFailure, RetryPolicy
 from deploykit.clients._wait import Phase, Progress, WaitPolicy, wait_for
 from deploykit.clients.huawei import deployment
-from deploykit.clients.huawei._dialect import MODELARTS_DIALECT
+from deploykit.clients.huawei._dialect import MODELARTS_DIALECT, PAGE_SIZE
 from deploykit.clients.huawei._models import Models, ProgressSink
 from deploykit.errors import ConfigError, ConflictError, NotFoundError
 
@@ -40,8 +41,8 @@ PHASES: Mapping[str, Phase] = {
     "stopped": Phase.STOPPED,
     "failed": Phase.FAILED,
 }
-# §3.3 ListServices / ShowServiceEvents: "Default value: 1000" records a page.
-PAGE_SIZE = 1000
+# §3.3: Terraform's delete timeout for a service is 20 min.
+DELETE_TIMEOUT = 1200.0
 # ShowServiceEvents event_type of the events that explain a failure.
 ABNORMAL = "abnormal"
 
@@ -58,15 +59,21 @@ class ModelArtsClient(ApiClient):
         policy: RetryPolicy | None = None,
         on_retry: Callable[[RetryableFailure, float], None] | None = None,
         on_progress: ProgressSink | None = None,
-        wait: WaitPolicy | None = None,
     ) -> None:
         super().__init__(http, MODELARTS_DIALECT, policy=policy, on_retry=on_retry)
         self.region = region
         self.project_id = project_id
-        self._wait = wait or WaitPolicy()
-        self.models = Models(self, self._wait, on_progress)
+        self._wait = WaitPolicy()  # the waiter's defaults; bounded by wait_policy()
+        self.models = Models(self, on_progress)
         self._ids: dict[str, str] = {}  # service name → id, as last seen
         self._ids_lock = threading.Lock()
+
+    def wait_policy(self, longest: float) -> WaitPolicy:
+        """How a wait inside an operation polls: at most ``longest`` s, and never past the
+        command's ``--timeout`` (the retry policy's deadline)."""
+        left = self.policy.remaining()
+        timeout = longest if left is None else max(0.0, min(left, longest))
+        return dataclasses.replace(self._wait, timeout=timeout)
 
     def path(self, *parts: str) -> str:
         """``/v1/{project_id}/...`` with each part percent-encoded."""
@@ -190,7 +197,8 @@ class ModelArtsClient(ApiClient):
         if not with_model:
             return Reply(reply.request_id, f"Service [{name}] is deleting", reply.body)
         # §3.5 ModelArts.3009: a model a service uses cannot be deleted, so wait first.
-        for _ in wait_for(lambda: self.progress(self.find(name)), Phase.GONE, self._wait,
+        for _ in wait_for(lambda: self.progress(self.find(name)), Phase.GONE,
+                          self.wait_policy(DELETE_TIMEOUT),
                           desc_command=f"deploykit desc {name} --platform modelarts"):
             pass
         models = [str(c.get("model_id")) for c in live.get("config") or [] if c.get("model_id")]
