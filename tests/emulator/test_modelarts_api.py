@@ -14,6 +14,7 @@ from emulator_testkit import FakeClock
 from pydantic import SecretStr
 
 from deploykit.clients.huawei._signer import SdkHmacSha256Auth
+from deploykit.clients.huawei._token import IamTokenAuth
 from deploykit.emulator import EmulatorSettings, Faults, Timings
 from deploykit.emulator.modelarts import (
     DEFAULT_ACCESS_KEY_ID,
@@ -201,6 +202,25 @@ def test_the_iam_token_it_was_given_is_accepted_and_no_other(
     assert good.status_code == 200
     assert (bad.status_code, bad.json()["error_code"]) == (401, "APIGW.0301")
     assert (none.status_code, none.json()["error_code"]) == (401, "APIGW.0301")
+
+
+def test_a_client_on_iam_token_auth_is_served(emulator: ModelArtsEmulator) -> None:
+    # clients.huawei._token fetches the token from IAM (answered here as IAM does, §4.1) and
+    # sends it as X-Auth-Token; the emulator accepts the token it was started with.
+    inner = emulator.mock_transport()
+
+    def iam_then_modelarts(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v3/auth/tokens":
+            return httpx.Response(201, headers={"X-Subject-Token": "iam-token-for-tests"},
+                                  json={"token": {"expires_at": "2099-01-01T00:00:00.000000Z"}})
+        return inner.handle_request(request)
+
+    auth = IamTokenAuth("https://iam.cn-north-4.myhuaweicloud.com", user_name="dev",
+                        password=SecretStr("iam-password"), domain_name="account",
+                        project_name="cn-north-4")
+    with httpx.Client(transport=httpx.MockTransport(iam_then_modelarts), base_url=BASE,
+                      auth=auth) as client:
+        assert client.get(f"{P}/services").status_code == 200
 
 
 def test_faults_answer_in_modelarts_words(clock: FakeClock) -> None:
