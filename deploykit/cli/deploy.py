@@ -30,7 +30,7 @@ from deploykit.clients._wait import Phase
 from deploykit.errors import ConfigError
 
 # Light (dataclasses only); evaluated at import: deploy_command reads the signatures.
-from deploykit.platforms._contract import CreateOptions
+from deploykit.platforms._contract import Change, CreateOptions
 
 if TYPE_CHECKING:
     from deploykit.clients._api import Reply, ServiceClient
@@ -110,15 +110,13 @@ def modify(
         raise ConfigError("give either -s SPEC or -D key=value (one of the two)",
                           hint=f"e.g. deploykit modify {name} -D metadata.instance=2")
     client = common.client()
-    change = common.deploy_platform.load_change(
-        client, name, spec, define or [], CreateOptions(model_version=model_version),
-        replace=replace,
-    )
-    if change.refused:
-        _console.note(render(change.report, common.fmt).rstrip("\n"))
+    change = Change(spec, define or [], CreateOptions(model_version=model_version), replace)
+    loaded = common.deploy_platform.load_change(client, name, change)
+    if loaded.refused:
+        _console.note(render(loaded.report, common.fmt).rstrip("\n"))
         raise SpecRefused(f"the change would leave [{name}] with errors; nothing was sent",
                           hint="fix the change and run modify again")
-    body = change.specs[0].data
+    body = loaded.specs[0].data
     _answered(common, "updating", client.update(name, body, replace=replace), name)
     if wait:
         _watch(common, client, name, Phase.RUNNING)

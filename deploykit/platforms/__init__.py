@@ -62,8 +62,10 @@ Developer note: plugging in a platform (PAI-EAS and ModelArts are the worked cas
    shapes as eascmd, and ``secrets.redact_json`` for anything from the API; the token only
    with ``show_token``). Register it: one line in :data:`PLATFORMS` below. ``create``'s own
    options (``--name``, ``--model-version``, …, PRODUCT.md) reach the platform as one
-   :class:`CreateOptions` (``load_specs(paths, options=...)``, ``load_change``), declared
-   once in ``cli/deploy.py``; a platform refuses those it has no use for (EAS: all).
+   :class:`CreateOptions` (``load_specs(paths, options=...)``, and ``Change.options`` in
+   ``load_change(client, name, change)``, which turns ``modify``'s :class:`Change` into the
+   body ``update`` is sent), declared once in ``cli/_deploy_options.py``; a platform refuses
+   those it has no use for (EAS: all).
 
 4. Emulator — ``deploykit/emulator/modelarts/``: a ``CloudApi`` (``emulator._cloud_api``):
    ``new_request_id()``, ``gateway(request, now) -> Reply | None`` (a service's own
@@ -100,6 +102,7 @@ from typing import TYPE_CHECKING
 
 from deploykit.errors import ConfigError
 from deploykit.platforms._contract import (
+    Change,
     ConnectOptions,
     CreateOptions,
     Platform,
@@ -116,6 +119,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PLATFORMS",
+    "Change",
     "ConnectOptions",
     "CreateOptions",
     "Platform",

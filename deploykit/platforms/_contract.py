@@ -69,6 +69,18 @@ class CreateOptions:
         return ["--" + f.name.replace("_", "-") for f in fields(self) if getattr(self, f.name)]
 
 
+@dataclass(frozen=True)
+class Change:
+    """``modify``'s change as the user gave it: a partial spec file (``-s``) or ``-D
+    key=value`` pairs, ``create``'s options it takes (``--model-version``) and
+    ``--replace``."""
+
+    spec: str | None = None
+    pairs: Sequence[str] = ()
+    options: CreateOptions = field(default_factory=CreateOptions)
+    replace: bool = False
+
+
 class ServiceView(Protocol):
     """How a platform's services print: eascmd's tables for EAS (reference/eas.md §2.3), the
     same shapes for the others. Every method hides secrets; the service token only shows with
@@ -118,17 +130,8 @@ class Platform(Protocol):
         """The specs under ``paths``, validated before anything is sent."""
         ...
 
-    def load_change(
-        self,
-        client: ServiceClient,
-        name: str,
-        spec: str | None,
-        pairs: Sequence[str],
-        options: CreateOptions,
-        *,
-        replace: bool,
-    ) -> LoadedSpecs:
-        """``modify``'s change to the live service ``name``: a partial spec file (``-s``) or
-        ``-D key=value`` pairs, as the one body ``client.update`` is sent, checked before it is
-        sent (EAS: merged into the live config and validated; a refused one has errors)."""
+    def load_change(self, client: ServiceClient, name: str, change: Change) -> LoadedSpecs:
+        """``change`` to the live service ``name`` as the one body ``client.update`` is sent,
+        checked before it is sent (EAS: merged into the live config and validated); a
+        refused one has errors."""
         ...

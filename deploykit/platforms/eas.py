@@ -30,7 +30,7 @@ from deploykit.credentials import AccessKey
 from deploykit.credentials.alibaba import ALIBABA
 from deploykit.deploy.eascmd_text import column_table, key_value_table
 from deploykit.errors import ConfigError
-from deploykit.platforms._contract import ConnectOptions, CreateOptions, Platform, Target
+from deploykit.platforms._contract import Change, ConnectOptions, CreateOptions, Platform, Target
 from deploykit.platforms._endpoint import locate
 from deploykit.secrets import REDACTED, redact_json
 
@@ -97,25 +97,17 @@ class EasPlatform:
         return load_specs(paths, platform=self.name, name_of=service_name,
                           what="an EAS service JSON or YAML file")
 
-    def load_change(
-        self,
-        client: ServiceClient,
-        name: str,
-        spec: str | None,
-        pairs: Sequence[str],
-        options: CreateOptions,
-        *,
-        replace: bool,
-    ) -> LoadedSpecs:
+    def load_change(self, client: ServiceClient, name: str, change: Change) -> LoadedSpecs:
         """``eascmd modify``'s two forms, a file of the keys to change or ``-D`` pairs, merged
         into the live config as UpdateService will and validated (``partial_update``)."""
         from deploykit.deploy.apply import SpecToApply
         from deploykit.deploy.partial_update import prepare_update
         from deploykit.deploy.specs import LoadedSpecs
 
-        _refuse_options(options)
-        update = prepare_update(client, name, spec_path=spec, pairs=pairs, replace=replace)
-        return LoadedSpecs([SpecToApply(spec or "-D", name, update.body)], update.report)
+        _refuse_options(change.options)
+        update = prepare_update(client, name, spec_path=change.spec, pairs=change.pairs,
+                                replace=change.replace)
+        return LoadedSpecs([SpecToApply(change.spec or "-D", name, update.body)], update.report)
 
 
 def _refuse_options(options: CreateOptions | None) -> None:

@@ -32,7 +32,7 @@ from deploykit.clients.huawei.deployment import first_config
 from deploykit.credentials.huawei import HUAWEI, HuaweiKey
 from deploykit.deploy.eascmd_text import column_table, key_value_table
 from deploykit.errors import ConfigError
-from deploykit.platforms._contract import ConnectOptions, CreateOptions, Platform, Target
+from deploykit.platforms._contract import Change, ConnectOptions, CreateOptions, Platform, Target
 from deploykit.platforms._endpoint import locate
 from deploykit.secrets import redact_json
 
@@ -100,16 +100,7 @@ class ModelArtsPlatform:
         ]
         return LoadedSpecs(specs, loaded.report)
 
-    def load_change(
-        self,
-        client: ServiceClient,
-        name: str,
-        spec: str | None,
-        pairs: Sequence[str],
-        options: CreateOptions,
-        *,
-        replace: bool,
-    ) -> LoadedSpecs:
+    def load_change(self, client: ServiceClient, name: str, change: Change) -> LoadedSpecs:
         """``modify -s CONFIG_JSON`` (validated) and/or ``--model-version``, or ``-D`` pairs
         into the deployment (``-D service.instance_count=2``). The client merges it into the
         live deployment itself (``ModelArtsClient.update``)."""
@@ -118,15 +109,17 @@ class ModelArtsPlatform:
         from deploykit.deploy.partial_update import nested_change
         from deploykit.deploy.specs import LoadedSpecs, load_specs
 
+        options = change.options
         extra = [flag for flag in options.given() if flag != "--model-version"]
         if extra:
             raise ConfigError(f"modify does not take {', '.join(extra)}",
                               hint="change the service with -D service.<key>=<value>")
-        change: dict[str, Any] = nested_change(pairs) if pairs else {}
+        body: dict[str, Any] = nested_change(change.pairs) if change.pairs else {}
         model: dict[str, Any] = {}
         loaded = LoadedSpecs()
-        if spec is not None:
-            loaded = load_specs([spec], platform=self.name, name_of=lambda _: "", what=_WHAT)
+        if change.spec is not None:
+            loaded = load_specs([change.spec], platform=self.name, name_of=lambda _: "",
+                                what=_WHAT)
             if loaded.refused:
                 return loaded
             model["initial_config"] = dict(loaded.specs[0].data)
@@ -134,8 +127,8 @@ class ModelArtsPlatform:
             check_version(options.model_version)
             model["model_version"] = options.model_version
         if model:
-            change = merged(change, {"model": model})
-        return LoadedSpecs([SpecToApply(spec or "-D", name, change)], loaded.report)
+            body = merged(body, {"model": model})
+        return LoadedSpecs([SpecToApply(change.spec or "-D", name, body)], loaded.report)
 
     def _resolve(
         self, target: Target, options: ConnectOptions

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from timing_testkit import FAST, QUICK
+
 from deploykit.clients._retry import RetryPolicy
 from deploykit.clients._wait import Progress
 from deploykit.clients.huawei.deployment import deployment
@@ -32,10 +34,6 @@ ENV = {
     "DEPLOYKIT_CONFIG": "/nonexistent/deploykit.ini",
     "HUAWEICLOUD_SDK_CREDENTIALS_FILE": "/nonexistent/credentials",
 }
-# Retries that do not slow the suite down: the same rules, millisecond waits.
-FAST = RetryPolicy(initial_wait=0.001, max_wait=0.005, max_elapsed=30)
-# Every status change at once: no test waits for the emulated cloud.
-QUICK = Timings(accept=0.0, per_instance=0.0)
 
 
 def running(
