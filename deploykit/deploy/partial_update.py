@@ -195,6 +195,20 @@ def build_body(
     return body
 
 
+def nested_change(pairs: Sequence[str]) -> dict[str, Any]:
+    """``-D`` pairs as one nested change, for a platform whose client merges the change into
+    the live service itself (ModelArts, ``clients.huawei.deployment.merged``): dots nest,
+    values as :func:`parse_value`. An element ``[N]`` needs the live list, so it is refused."""
+    body: dict[str, Any] = {}
+    for assignment in map(parse_assignment, pairs):
+        if any(isinstance(token, int) for token in assignment.path):
+            raise ConfigError(f"-D {assignment.text}: [N] addresses an element of a live list, "
+                              "which only EAS services have here",
+                              hint=f"set the whole value: -D {assignment.text.split('[')[0]}=...")
+        _put(body, assignment.path, assignment.value, assignment)
+    return body
+
+
 def resolve_path(config: Mapping[str, Any], assignment: Assignment, name: str) -> Path:
     """The path of ``assignment`` with each key as the config (or the EAS model) spells it;
     a ConfigError naming the part that does not exist."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import queue
+import threading
+from collections.abc import Iterator
 from datetime import datetime, timezone
-from typing import Any
+from typing import IO, Any
 
 import httpx
 from pydantic import SecretStr
@@ -14,6 +17,7 @@ from deploykit.emulator import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_ACCESS_KEY_SECRET,
     Emulator,
+    EmulatorCore,
     Timings,
 )
 
@@ -98,10 +102,17 @@ def describe(client: httpx.Client, name: str = "image_test") -> dict[str, Any]:
     return body
 
 
+def serving(emulator: EmulatorCore) -> Iterator[ServedEmulator]:
+    """``emulator`` served for one test (``yield from`` it in a fixture), closed afterwards."""
+    with ServedEmulator(emulator) as server:
+        yield server
+    emulator.close()
+
+
 class ServedEmulator:
     """``emulator.asgi_app()`` under uvicorn in a thread on 127.0.0.1:<free port>."""
 
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: EmulatorCore) -> None:
         import socket
         import threading
 
@@ -135,3 +146,10 @@ class ServedEmulator:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+def first_line(stream: IO[str], timeout: float = 20.0) -> str:
+    """The first line a subprocess prints (``emulator serve``'s banner), without hanging."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    return lines.get(timeout=timeout)

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 import httpx
 import pytest
-from emulator_testkit import create, image_service, signed_client
+from emulator_testkit import create, first_line, image_service, signed_client
 from pydantic import SecretStr
 
 from deploykit.cli.app import main
@@ -25,12 +22,6 @@ from deploykit.clients.alibaba._signer import Acs3Auth
 from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator
 
 DEPLOYKIT = [sys.executable, "-c", "from deploykit.cli.app import run; run()"]
-
-
-def first_line(stream: IO[str], timeout: float = 20.0) -> str:
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
-    return lines.get(timeout=timeout)
 
 
 @contextmanager
@@ -166,12 +157,12 @@ def test_serve_with_defaults_prints_the_documented_credentials() -> None:
 @pytest.mark.parametrize(
     ("argv", "cause"),
     [
-        (["--platform", "modelarts"], "not supported yet"),
         (["--platform", "gcp"], "is not one of"),
         (["--access-key-id", "LTAI5tOnlyHalf"], "go together"),
         (["--fail-rate", "0.6", "--drop-rate", "0.6"], "must not exceed 1"),
         (["--token", "x"], "--platform modelarts"),
         (["--rollout-lag", "-1"], "--rollout-lag"),
+        (["--platform", "modelarts", "--rollout-lag", "1"], "--rollout-lag is for --platform eas"),
     ],
 )
 def test_bad_options_are_exit_2_with_a_cause(

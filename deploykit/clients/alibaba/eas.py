@@ -52,7 +52,7 @@ from deploykit.clients.alibaba._readings import (
     instance_from,
     version_from,
 )
-from deploykit.errors import NotFoundError, SpecError
+from deploykit.errors import ConfigError, NotFoundError, SpecError
 
 # reference/eas.md §3.2 (ListServices): PageSize defaults to 100.
 LIST_PAGE_SIZE = 100
@@ -147,8 +147,11 @@ class EasClient(ApiClient):
             body=spec,
         )
 
-    def delete(self, name: str) -> Reply:
+    def delete(self, name: str, *, with_model: bool = False) -> Reply:
         """DeleteService; after an unknown outcome, a service gone or going counts as deleted."""
+        if with_model:
+            raise ConfigError("--with-model is for ModelArts",
+                              hint="an EAS service has no separate model: delete it alone")
         return self.once_only(
             lambda: self.send("DeleteService", "DELETE", self._path(name), retry=False),
             settled=lambda: self._settled(name, DELETING_STATES, "is terminating", gone_ok=True),
@@ -375,20 +378,12 @@ class EasClient(ApiClient):
         self, action: str, path: str, key: str, params: Mapping[str, str] | None = None
     ) -> Iterator[dict[str, Any]]:
         """Every item of a list paged by PageNumber/PageSize with a TotalCount (§3.2)."""
-        page = 1
-        seen = 0
-        while True:
+
+        def read(page: int) -> Mapping[str, Any]:
             query = {**(params or {}), "PageNumber": str(page), "PageSize": str(LIST_PAGE_SIZE)}
-            body = self.send(action, "GET", path, params=query).body
-            items = body.get(key) or []
-            yield from items
-            seen += len(items)
-            total = body.get("TotalCount")
-            # Without a TotalCount, a short page is the last one.
-            last = seen >= int(total) if total is not None else len(items) < LIST_PAGE_SIZE
-            if not items or last:
-                return
-            page += 1
+            return self.send(action, "GET", path, params=query).body
+
+        return self.pages(read, first=1, items=key, total="TotalCount", size=LIST_PAGE_SIZE)
 
     def _page_num(
         self, action: str, path: str, params: Mapping[str, str], number: int
