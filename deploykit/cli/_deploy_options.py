@@ -2,9 +2,11 @@
 
 ``@deploy_command(...)`` adds ``--platform``, ``--profile``, ``--region``, ``--endpoint``,
 ``--format``, ``--verbose`` and ``--timeout`` (and ``--show-token`` where asked) to a command's
-own parameters, builds a :class:`Common` from them, and passes it as ``common``. It also turns
-Ctrl-C into exit 130. ``--timeout`` bounds the whole command from its start: retries, the
-wait, and every request in between.
+own parameters, builds a :class:`Common` from them, and passes it as ``common``; where asked,
+it adds ``create``'s own options (:data:`CREATE_OPTIONS`, for ModelArts) too and passes them
+as one :class:`~deploykit.platforms.CreateOptions`, ``options``. It also turns Ctrl-C into
+exit 130. ``--timeout`` bounds the whole command from its start: retries, the wait (a
+ModelArts model publishing included), and every request in between.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ from deploykit.cli import _console
 from deploykit.cli._exit import ExitCode
 from deploykit.errors import ConfigError
 
+# Light (dataclasses only); evaluated at import: the commands that take it are wrapped.
+from deploykit.platforms._contract import CreateOptions
+
 if TYPE_CHECKING:
     from deploykit.clients._api import ServiceClient
     from deploykit.clients._retry import RetryableFailure
-    from deploykit.clients._wait import WaitPolicy
+    from deploykit.clients._wait import Progress, WaitPolicy
     from deploykit.platforms import Platform
 
 FORMATS = ("text", "json")
@@ -41,7 +46,7 @@ CALL_TIMEOUT = 120.0
 PlatformOpt = Annotated[
     str,
     typer.Option("--platform", metavar="PLATFORM",
-                 help="Where to deploy: eas (modelarts is not supported yet)."),
+                 help="Where to deploy: eas | modelarts."),
 ]
 ProfileOpt = Annotated[
     str | None,
@@ -78,6 +83,29 @@ ShowTokenOpt = Annotated[
 WaitOpt = Annotated[
     bool, typer.Option("--wait/--no-wait", help="Wait until the service reaches its state.")
 ]
+# create's own options (PRODUCT.md), for --platform modelarts; apply and plan take them too
+# (all but --model-only), modify takes --model-version. Declared once: ``deploy_command(
+# create_options=True)`` adds them to a command.
+CREATE_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("name", str | None,
+     typer.Option("--name", metavar="NAME",
+                  help="ModelArts: the service's (and its model's) name.")),
+    ("model_version", str | None,
+     typer.Option("--model-version", metavar="V", help="ModelArts: model version, e.g. 1.0.0.")),
+    ("source_location", str | None,
+     typer.Option("--source-location", metavar="L",
+                  help="ModelArts: SWR image or OBS path (Image: swr_location if not given).")),
+    ("specification", str | None,
+     typer.Option("--specification", metavar="S",
+                  help="ModelArts: flavor (default modelarts.vm.cpu.2u).")),
+    ("instance", int | None,
+     typer.Option("--instance", min=1, metavar="N", help="ModelArts: instances.")),
+    ("env", list[str] | None,
+     typer.Option("--env", metavar="K=V", help="ModelArts: service environment (repeatable).")),
+    ("model_only", bool,
+     typer.Option("--model-only", help="ModelArts: import the model, deploy no service.")),
+)
+ModelVersionOpt = Annotated[str | None, CREATE_OPTIONS[1][2]]
 
 
 @dataclass(frozen=True)
@@ -127,7 +155,9 @@ class Common:
             notice=_console.note,
             # Always: a call that retries for up to two minutes must say why it is slow.
             on_retry=_note_retry,
+            # The deadline bounds waits inside an operation too (a model publishing).
             policy=RetryPolicy(deadline=self.deadline),
+            on_progress=self.step,
         )
         target = Target(self.platform, self.profile, self.region, self.endpoint)
         return self.deploy_platform.connect(target, options)
@@ -148,6 +178,13 @@ class Common:
                 parts += [flag, value]
         return " ".join(parts)
 
+    def step(self, subject: str, progress: Progress) -> None:
+        """Progress of what an operation waits for before it answers (a model publishing)."""
+        from deploykit.deploy import eascmd_text as eascmd
+
+        self.emit("progress", eascmd.ok(f"{subject} is {progress.status}"), subject=subject,
+                  status=progress.status)
+
     def emit(self, event: str, text: str | None, **fields: Any) -> None:
         """One result: an eascmd line in text mode, an NDJSON event in json mode."""
         if self.json:
@@ -157,24 +194,34 @@ class Common:
 
 
 def deploy_command(
-    *, document: bool = False, timeout: float = WAIT_TIMEOUT, show_token: bool = False
+    *,
+    document: bool = False,
+    timeout: float = WAIT_TIMEOUT,
+    show_token: bool = False,
+    create_options: bool = False,
+    model_only: bool = False,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a command (``def cmd(own options..., *, common: Common)``) the shared options.
 
     ``document``: ``--format json`` prints one document, not events; ``timeout``: the
     ``--timeout`` default; ``show_token``: the command prints a service and takes
-    ``--show-token``.
+    ``--show-token``; ``create_options``: it takes :data:`CREATE_OPTIONS` (``--model-only``
+    only with ``model_only``) as ``options: CreateOptions``.
     """
 
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         own = [p for p in inspect.signature(command, eval_str=True).parameters.values()
-               if p.name != "common"]
+               if p.name not in ("common", "options")]
+        creating = _create_parameters(model_only) if create_options else []
         shared = _shared_parameters(document, timeout, show_token)
         names = [p.name for p in shared]
 
         @functools.wraps(command)
         def run(**kwargs: Any) -> None:
             common = Common(**{name: kwargs.pop(name) for name in names})
+            if create_options:
+                kwargs["options"] = _create_options(**{p.name: kwargs.pop(p.name)
+                                                       for p in creating})
             try:
                 command(common=common, **kwargs)
             except KeyboardInterrupt:
@@ -182,7 +229,7 @@ def deploy_command(
                 _console.note("interrupted")
                 raise SystemExit(ExitCode.INTERRUPTED) from None
 
-        parameters = [*own, *shared]
+        parameters = [*own, *creating, *shared]
         run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
         run.__annotations__ = {p.name: p.annotation for p in parameters}
         return run
@@ -209,6 +256,37 @@ def _shared_parameters(
             inspect.Parameter("show_token", keyword, default=False, annotation=ShowTokenOpt)
         )
     return shared
+
+
+def _create_parameters(model_only: bool) -> list[inspect.Parameter]:
+    return [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                          annotation=Annotated[kind, option],
+                          default=False if kind is bool else None)
+        for name, kind, option in CREATE_OPTIONS
+        if model_only or name != "model_only"
+    ]
+
+
+def _create_options(
+    name: str | None = None,
+    model_version: str | None = None,
+    source_location: str | None = None,
+    specification: str | None = None,
+    instance: int | None = None,
+    env: list[str] | None = None,
+    model_only: bool = False,
+) -> CreateOptions:
+    envs: dict[str, str] = {}
+    for pair in env or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            # Not echoed: a value given without its name may well be a secret.
+            raise ConfigError("an --env value is not KEY=VALUE",
+                              hint="write e.g. --env LOG_LEVEL=info (once per variable)")
+        envs[key.strip()] = value
+    return CreateOptions(name, model_version, source_location, specification, instance, envs,
+                         model_only)
 
 
 def _note_retry(failure: RetryableFailure, seconds: float) -> None:

@@ -31,11 +31,17 @@ COMMANDS = {
         ("create", "modify", "desc", "ls", "start", "stop", "delete", "scale", "apply", "plan"),
         "deploykit.cli.deploy",
     ),
+    **dict.fromkeys(
+        ("events", "instances", "w", "logs", "versions", "rollback", "restart", "invoke"),
+        "deploykit.cli.service_ops",
+    ),
     "config": "deploykit.cli.config",
     "emulator": "deploykit.cli.emulator",
     "probe": "deploykit.cli.probe",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
+# The modules of the commands that take the shared deploy options (`cli._deploy_options`).
+DEPLOY_MODULES = ("deploykit.cli.deploy", "deploykit.cli.service_ops")
 
 
 def build_app(args: list[str] | None = None) -> typer.Typer:
@@ -116,7 +122,7 @@ def _failed(err: DeployKitError, json_errors: bool) -> int:
 def _errors_as_json(args: list[str]) -> bool:
     """Whether a failure is also reported on stdout as a JSON event: deploy commands with
     ``--format json`` (validate, convert and probe keep their documented documents)."""
-    if not args or COMMANDS.get(args[0]) != "deploykit.cli.deploy":
+    if not args or COMMANDS.get(args[0]) not in DEPLOY_MODULES:
         return False
     return "--format=json" in args or ("--format", "json") in itertools.pairwise(args)
 

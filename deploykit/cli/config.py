@@ -44,8 +44,12 @@ def config(
         typer.Option("--access-key-secret-stdin", help="read the AccessKey secret from stdin"),
     ] = False,
     platform: Annotated[
-        str, typer.Option("--platform", help="whose profile: eas", metavar="PLATFORM")
+        str, typer.Option("--platform", help="whose profile: eas | modelarts", metavar="PLATFORM")
     ] = "eas",
+    project_id: Annotated[
+        str | None,
+        typer.Option("--project-id", metavar="ID", help="ModelArts: the region's project id"),
+    ] = None,
 ) -> None:
     """Save credentials, region and endpoint in a profile (like `eascmd config`)."""
     import sys
@@ -69,7 +73,10 @@ def config(
             "an AccessKey ID needs its secret",
             hint="pass -k SECRET, or run `deploykit config -i ID` in a terminal to be asked",
         )
-    if not any((access_key_id, security_token, region, endpoint)):
+    if project_id and platform != "modelarts":
+        raise ConfigError("--project-id is for --platform modelarts",
+                          hint="PAI-EAS has no project: leave it out")
+    if not any((access_key_id, security_token, region, endpoint, project_id)):
         raise ConfigError(
             "nothing to save",
             hint="e.g. deploykit config -i <AccessKeyId> -k <AccessKeySecret> -r cn-shanghai",
@@ -84,6 +91,7 @@ def config(
         security_token=SecretStr(security_token) if security_token else None,
         region=region,
         endpoint=endpoint,
+        project_id=project_id,
     )
     _console.out(f"[OK] profile [{profile}] saved in {path}")
 

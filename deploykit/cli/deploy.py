@@ -21,14 +21,18 @@ from deploykit.cli._deploy_options import (
     CALL_TIMEOUT,
     DELETE_TIMEOUT,
     Common,
+    ModelVersionOpt,
     WaitOpt,
     deploy_command,
 )
 from deploykit.cli._exit import ExitCode
 from deploykit.cli._watch import print_diagnosis, watch
 from deploykit.clients._wait import Goal, Phase
-from deploykit.deploy.waiting import progress_of
+from deploykit.deploy.waiting import after_update, progress_of
 from deploykit.errors import ConfigError
+
+# Light (dataclasses only); evaluated at import: deploy_command reads the signatures.
+from deploykit.platforms._contract import Change, CreateOptions
 
 if TYPE_CHECKING:
     from deploykit.clients._api import Reply
@@ -42,23 +46,28 @@ def register(app: typer.Typer) -> None:
         app.command(name=command.__name__)(command)
 
 
-@deploy_command(show_token=True)
+@deploy_command(show_token=True, create_options=True, model_only=True)
 def create(
     spec: Annotated[
         str,
         typer.Argument(metavar="SPEC",
-                       help="The service JSON or YAML, as for `eascmd create`."),
+                       help="The service JSON or YAML (as for `eascmd create`), or a ModelArts "
+                       "config.json."),
     ],
     wait: WaitOpt = True,
     *,
     common: Common,
+    options: CreateOptions,
 ) -> None:
     """Create a service (validated first), then wait until it is running."""
     from deploykit.deploy import eascmd_text as eascmd
 
-    one = _load_one(common, spec)
+    one = _load_one(common, spec, options)
     client = common.client()
     created = client.create(one.data)
+    if created.no_service:  # ModelArts --model-only: nothing to describe or wait for
+        _answered(common, "created", created, one.name)
+        return
     if created.resolved_by_describe:
         _console.note("note: the create answer was lost; the service was found by name "
                       "(it was created once, not twice)")
@@ -85,28 +94,35 @@ def modify(
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace the whole config instead of merging.")
     ] = False,
+    model_version: ModelVersionOpt = None,
     wait: WaitOpt = True,
     *,
     common: Common,
 ) -> None:
-    """Update a service: merge the given keys (UpdateService), like `eascmd modify`."""
-    from deploykit.deploy.partial_update import prepare_update
+    """Update a service: merge the given keys (UpdateService), like `eascmd modify`.
+
+    The change is checked before it is sent (EAS: merged into the live config and validated;
+    ModelArts: -s takes a config.json, validated, imported as a new model version —
+    --model-version, else the next one — and the service moved to it).
+    """
     from deploykit.errors import SpecRefused
     from deploykit.render import render
 
-    if (spec is None) == (not define):
+    if (spec is not None and define) or not (spec is not None or define or model_version):
         raise ConfigError("give either -s SPEC or -D key=value (one of the two)",
                           hint=f"e.g. deploykit modify {name} -D metadata.instance=2")
     client = common.client()
-    update = prepare_update(client, name, spec_path=spec, pairs=define or [], replace=replace)
-    if update.refused:
-        _console.note(render(update.report, common.fmt).rstrip("\n"))
+    change = Change(spec, define or [], CreateOptions(model_version=model_version), replace)
+    loaded = common.deploy_platform.load_change(client, name, change)
+    if loaded.refused:
+        _console.note(render(loaded.report, common.fmt).rstrip("\n"))
         raise SpecRefused(f"the change would leave [{name}] with errors; nothing was sent",
                           hint="fix the change and run modify again")
-    _answered(common, "updating", client.update(name, update.body, replace=replace), name)
+    body = loaded.specs[0].data
+    before = progress_of(client, name)
+    _answered(common, "updating", client.update(name, body, replace=replace), name)
     if wait:
-        watch(common, client, name,
-              Goal(Phase.RUNNING, before=update.before, changes=update.changes))
+        watch(common, client, name, after_update(before))
 
 
 @deploy_command(document=True, timeout=CALL_TIMEOUT, show_token=True)
@@ -159,6 +175,12 @@ def delete(
     yes: Annotated[
         bool, typer.Option("-y", "--yes", help="Delete without asking for confirmation.")
     ] = False,
+    with_model: Annotated[
+        bool,
+        typer.Option("--with-model",
+                     help="ModelArts: then delete its model too (waits until the service is "
+                     "gone)."),
+    ] = False,
     wait: WaitOpt = True,
     *,
     common: Common,
@@ -168,7 +190,7 @@ def delete(
     if not yes:
         _confirm_delete(name, client.region)
     before = progress_of(client, name)
-    _answered(common, "deleting", client.delete(name), name)
+    _answered(common, "deleting", client.delete(name, with_model=with_model), name)
     if wait:
         watch(common, client, name, Goal(Phase.GONE, before=before))
 
@@ -191,7 +213,7 @@ def scale(
         watch(common, client, name, Goal(Phase.RUNNING, instances=instance, before=before))
 
 
-@deploy_command()
+@deploy_command(create_options=True)
 def apply(
     specs: Annotated[
         list[str],
@@ -211,6 +233,7 @@ def apply(
     wait: WaitOpt = True,
     *,
     common: Common,
+    options: CreateOptions,
 ) -> None:
     """Create or update every service described by SPECS, several at a time."""
     from deploykit.deploy import eascmd_text as eascmd
@@ -219,7 +242,7 @@ def apply(
     if rollback_on_failure and not wait:
         raise ConfigError("--rollback-on-failure needs the wait: without it a failed update "
                           "is never seen", hint="drop --no-wait")
-    loaded = _load_or_refuse(common, specs)
+    loaded = _load_or_refuse(common, specs, options)
     client = common.client()
     outcomes = apply_many(
         client, loaded, concurrency=concurrency, wait=common.wait_policy() if wait else None,
@@ -236,7 +259,7 @@ def apply(
         raise first_error
 
 
-@deploy_command(document=True, timeout=CALL_TIMEOUT)
+@deploy_command(document=True, timeout=CALL_TIMEOUT, create_options=True)
 def plan(
     spec: Annotated[str, typer.Argument(metavar="SPEC", help="The spec file to compare.")],
     exit_code: Annotated[
@@ -244,12 +267,13 @@ def plan(
     ] = False,
     *,
     common: Common,
+    options: CreateOptions,
 ) -> None:
     """Show what `apply` would change in the live service, field by field."""
     from deploykit.deploy.apply import plan_one
     from deploykit.deploy.changes import changes_only
 
-    one = _load_one(common, spec)
+    one = _load_one(common, spec, options)
     live, found = plan_one(common.client(), one)
     changed = changes_only(found)
     verdict = "create" if live is None else ("update" if changed else "unchanged")
@@ -268,19 +292,21 @@ def plan(
 # -- shared steps ------------------------------------------------------------------------
 
 
-def _load_one(common: Common, path: str) -> SpecToApply:
-    specs = _load_or_refuse(common, [path])
+def _load_one(common: Common, path: str, options: CreateOptions) -> SpecToApply:
+    specs = _load_or_refuse(common, [path], options)
     if len(specs) != 1:
         raise ConfigError(f"{path} holds {len(specs)} specs; this command takes one",
                           hint="name one spec file, or use `deploykit apply` for several")
     return specs[0]
 
 
-def _load_or_refuse(common: Common, paths: list[str]) -> list[SpecToApply]:
+def _load_or_refuse(
+    common: Common, paths: list[str], options: CreateOptions
+) -> list[SpecToApply]:
     """Validated specs; a spec with errors is shown with its findings and refused (exit 1)."""
     from deploykit.render import render
 
-    loaded = common.deploy_platform.load_specs(paths)
+    loaded = common.deploy_platform.load_specs(paths, options=options)
     if loaded.refused:
         _console.note(render(loaded.report, common.fmt).rstrip("\n"))
         _console.note("error: the spec has errors; nothing was sent (fix them and run again)")

@@ -47,7 +47,8 @@ def serve_command(
     ] = None,
     region: Annotated[
         Optional[str],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
-        typer.Option(help="The region it serves (EAS default: cn-shanghai).", metavar="REGION"),
+        typer.Option(help="The region it serves (default: cn-shanghai for EAS, cn-north-4 for "
+                     "ModelArts).", metavar="REGION"),
     ] = None,
     latency: Annotated[float, typer.Option(help="Seconds added to every call.", min=0.0)] = 0.0,
     fail_rate: Annotated[
@@ -55,17 +56,21 @@ def serve_command(
     ] = 0.0,
     throttle_rate: Annotated[
         float,
-        typer.Option(help="Share of calls answered 400 Throttling.User.", min=0.0, max=1.0),
+        typer.Option(help="Share of calls throttled (EAS: 400 Throttling.User; ModelArts: 429 "
+                     "ModelArts.6101).", min=0.0, max=1.0),
     ] = 0.0,
     retry_after_ms: Annotated[
-        int, typer.Option(help="x-acs-retry-after sent with throttling (ms).", min=0)
+        int,
+        typer.Option(help="The wait a throttled answer asks for, in ms (EAS: x-acs-retry-after; "
+                     "ModelArts: Retry-After, rounded up to seconds).", min=0)
     ] = 200,
     drop_rate: Annotated[
         float, typer.Option(help="Share of connections closed unanswered.", min=0.0, max=1.0)
     ] = 0.0,
     lost_create_rate: Annotated[
         float,
-        typer.Option(help="Share of CreateService calls done but unanswered.", min=0.0, max=1.0),
+        typer.Option(help="Share of creates (services; ModelArts models too) done but unanswered.",
+                     min=0.0, max=1.0),
     ] = 0.0,
     seed: Annotated[
         Optional[int],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
@@ -81,12 +86,13 @@ def serve_command(
     ] = None,
     known_image: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer reads this annotation at runtime on 3.10
-        typer.Option(help="Only these images exist (repeatable); others end in Failed."),
+        typer.Option(help="Only these images exist (repeatable): others fail (an EAS service, a "
+                     "ModelArts model)."),
     ] = None,
     rollout_lag: Annotated[
         float,
         typer.Option(
-            help="Seconds an updated service keeps reporting Running at its old version "
+            help="EAS: seconds an updated service keeps reporting Running at its old version "
             "before it goes Updating (the hazard a wait must see through).",
             min=0.0,
         ),

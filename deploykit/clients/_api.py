@@ -45,12 +45,15 @@ C = TypeVar("C", bound="ApiClient")
 @dataclass(frozen=True)
 class Reply:
     """What an operation answered. ``resolved_by_describe``: the answer was lost and the
-    outcome was read back from the service instead (the request was not sent twice)."""
+    outcome was read back from the service instead (the request was not sent twice).
+    ``no_service``: the operation made no service to describe or wait for (ModelArts
+    ``create --model-only`` imports a model only)."""
 
     request_id: str = ""
     message: str = ""
     body: Mapping[str, Any] = field(default_factory=dict)
     resolved_by_describe: bool = False
+    no_service: bool = False
 
 
 class ServiceClient(Protocol):
@@ -73,7 +76,10 @@ class ServiceClient(Protocol):
 
     def update(self, name: str, spec: Mapping[str, Any], *, replace: bool = False) -> Reply: ...
 
-    def delete(self, name: str) -> Reply: ...
+    def delete(self, name: str, *, with_model: bool = False) -> Reply:
+        """Delete the service; ``with_model`` also deletes the models it ran, where a
+        platform keeps models apart (ModelArts) — once the service is gone."""
+        ...
 
     def start(self, name: str) -> Reply: ...
 
@@ -257,6 +263,30 @@ class ApiClient:
         twin = copy.copy(self)
         twin.policy = dataclasses.replace(self.policy, deadline=deadline)
         return twin
+
+    def pages(
+        self,
+        read: Callable[[int], Mapping[str, Any]],
+        *,
+        first: int,
+        items: str,
+        total: str,
+        size: int,
+    ) -> Iterator[dict[str, Any]]:
+        """Every entry of a paged list: ``read(page)`` answers page ``first``, ``first + 1``, …
+        with its entries under ``items``; the last page reaches the ``total`` it announces,
+        or, where it announces none, is short."""
+        page, seen = first, 0
+        while True:
+            body = read(page)
+            entries = body.get(items) or []
+            yield from (dict(entry) for entry in entries)
+            seen += len(entries)
+            announced = body.get(total)
+            last = seen >= int(announced) if announced is not None else len(entries) < size
+            if not entries or last:
+                return
+            page += 1
 
     def retrying(self, attempt: Callable[[], T]) -> T:
         return self.policy.run(attempt, stats=self.stats, on_retry=self._on_retry)

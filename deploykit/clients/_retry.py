@@ -15,6 +15,7 @@ outcome (e.g. by describing the service) before sending anything again.
 
 from __future__ import annotations
 
+import email.utils
 import random
 import threading
 import time
@@ -167,14 +168,25 @@ class RetryPolicy:
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
-    """The standard ``Retry-After`` header in seconds (RFC 9110 §10.2.3)."""
+    """The standard ``Retry-After`` header: seconds, or an HTTP date (RFC 9110 §10.2.3).
+
+    A date that is not in the future gives None, not 0: it says no more than that the two
+    clocks disagree, and None lets the backoff decide, where 0 would resend at once to a
+    server that has just said it is overloaded.
+    """
     value = response.headers.get("retry-after")
     if not value:
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
-        return None  # an HTTP-date: rare for these APIs; fall back to our own backoff
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    seconds = when.timestamp() - time.time()
+    return seconds if seconds > 0 else None
 
 
 def transport_failure(err: httpx.TransportError, what: str) -> RetryableFailure:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import configparser
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
@@ -36,6 +36,23 @@ ENV_CONFIG_FILE = "DEPLOYKIT_CONFIG"
 DEFAULT_PROFILE = "default"
 
 K = TypeVar("K")
+
+
+@dataclass(frozen=True)
+class AccessKey:
+    """An access key pair (Alibaba Cloud's AccessKey, Huawei Cloud's AK/SK) with the token of a
+    temporary one, and where it came from."""
+
+    access_key_id: str
+    access_key_secret: SecretStr
+    security_token: SecretStr | None = None
+    source: str = ""
+
+
+# Where a profile section or the environment keeps each part of a key: the field of
+# :class:`AccessKey` (or ``region``, ``endpoint``, a cloud's own) → the names it may have
+# there, the first one set wins.
+FieldNames = Mapping[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,38 @@ class Provider(Protocol[K]):
         ...
 
     def missing(self, looked_at: tuple[str, ...]) -> ConfigError: ...
+
+
+def read_source(
+    place: str,
+    values: Mapping[str, str],
+    names: FieldNames,
+    make: Callable[[Mapping[str, str]], K],
+) -> Source[K]:
+    """What ``values`` (a profile section, the environment) hold under ``names``, trimmed;
+    ``make`` builds the key from the parts found, when both halves of the pair are there."""
+    found = {field: text for field, keys in names.items() if (text := _first(values, keys))}
+    # Half a key is no key: it would only produce a signature error later.
+    complete = "access_key_id" in found and "access_key_secret" in found
+    return Source(place, make(found) if complete else None, region=found.get("region"),
+                  endpoint=found.get("endpoint"))
+
+
+def access_key(found: Mapping[str, str], source: str) -> AccessKey:
+    """The key :func:`read_source` found (secrets wrapped from here on)."""
+    token = found.get("security_token")
+    return AccessKey(found["access_key_id"], SecretStr(found["access_key_secret"]),
+                     SecretStr(token) if token else None, source)
+
+
+def sdk_file(env: Mapping[str, str], variable: str, default: Path) -> Path:
+    """A cloud SDK's own credentials file: ``$variable`` when set, else ``default``."""
+    return Path(env[variable]).expanduser() if env.get(variable) else default
+
+
+def _first(values: Mapping[str, str], keys: tuple[str, ...]) -> str | None:
+    return next((text.strip() for key in keys if (text := values.get(key)) and text.strip()),
+                None)
 
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:

@@ -3,28 +3,39 @@
 A failure's cause is scattered across events, instance states and logs (Alibaba's diagnosis
 guide needs six API calls; issue #10). :func:`diagnose` gathers, in a few calls:
 
-* the Warning events since the operation began (the newest page of them);
-* the instances that are not ready, with status, reason, restart count and last exit code;
-* the last lines of one failing instance's log that match error keywords — a Python
-  traceback whole — or, when none does (an OOM kill leaves no last words: the log just
-  stops), its last few lines, said to match nothing.
+* the Warning events since the operation began;
+* the instances that are not ready, with status, reason, restart count and how each last
+  exited;
+* the last lines of one failing instance's log (``operations.pick_instance``) that match
+  error keywords — a Python traceback whole — or, when none does (an OOM kill leaves no last
+  words: the log just stops), its last few lines, said to match nothing.
 
-It reads them through the platform client's optional :class:`~deploykit.clients.
-_capabilities.Diagnosable` capability (None without it), within a deadline it is given, and
-never raises: what it could not fetch is named in ``unavailable``, and the failure it
-explains stands as it was. Text from the cloud (event messages, log lines) goes through
-:func:`deploykit.secrets.redact_text`.
+It reads them through the capabilities the platform's client has (``clients._capabilities``:
+``EventReader``, ``InstanceReader``, ``LogReader``; None when it has none of them), within a
+deadline it is given, and never raises: what it could not fetch is named in ``unavailable``,
+and the failure it explains stands as it was. Text from the cloud (event messages, log lines)
+goes through :func:`deploykit.secrets.redact_text`.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from deploykit.clients._capabilities import Diagnosable, InstanceState, ServiceEvent
+from deploykit.clients._api import ApiClient
+from deploykit.clients._capabilities import (
+    EventReader,
+    InstanceReader,
+    InstanceState,
+    LogReader,
+    ServiceEvent,
+    iso_time,
+)
+from deploykit.deploy.eascmd_text import clock_time
+from deploykit.deploy.operations import pick_instance
 from deploykit.errors import DeployKitError
 from deploykit.secrets import redact_text
 
@@ -52,35 +63,39 @@ class LogExcerpt:
     matched: bool  # the lines match error keywords; False: its last lines, none matching
     previous: bool  # from the run before the instance's last restart
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"instance": self.instance, "lines": list(self.lines), "matched": self.matched,
+                "previous": self.previous}
+
 
 @dataclass(frozen=True)
 class Diagnosis:
     service: str
     since: datetime
-    events: tuple[ServiceEvent, ...] = ()
+    events: tuple[ServiceEvent, ...] = ()  # Warning events
     instances: tuple[InstanceState, ...] = ()  # those not ready
     log: LogExcerpt | None = None
     unavailable: tuple[str, ...] = ()  # what could not be fetched, and why
 
-    def as_dict(self) -> dict[str, object]:
-        """The fields of the NDJSON ``diagnosis`` event."""
+    def as_dict(self) -> dict[str, Any]:
+        """The fields of the NDJSON ``diagnosis`` event; events and instances as the
+        ``events`` and ``instances`` commands print them."""
         return {
             "service": self.service,
-            "since": self.since.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "events": [asdict(event) for event in self.events],
-            "instances": [asdict(instance) for instance in self.instances],
-            "log": None if self.log is None else {**asdict(self.log),
-                                                  "lines": list(self.log.lines)},
+            "since": iso_time(self.since),
+            "events": [event.as_dict() for event in self.events],
+            "instances": [instance.as_dict() for instance in self.instances],
+            "log": None if self.log is None else self.log.as_dict(),
             "unavailable": list(self.unavailable),
         }
 
     def lines(self) -> list[str]:
         """The text shown before a failed or timed-out command's error."""
-        since = self.since.strftime("%Y-%m-%d %H:%M:%S")
+        since = clock_time(self.since)
         out = [f"[FAIL] Diagnosis of [{self.service}]:"]
         if self.events:
             out.append(f"  Warning events since {since} UTC:")
-            out += [f"    {e.time}  {e.reason}: {e.message}" for e in self.events]
+            out += [f"    {clock_time(e.time)}  {e.reason}: {e.message}" for e in self.events]
         else:
             out.append(f"  No Warning events since {since} UTC")
         if self.instances:
@@ -99,21 +114,28 @@ class Diagnosis:
 def diagnose(client: object, name: str, *, since: datetime, deadline: float) -> Diagnosis | None:
     """What explains the state of ``name`` (None when the platform cannot tell); every call
     ends by ``deadline`` (``time.monotonic()``)."""
-    if not isinstance(client, Diagnosable):
+    if not isinstance(client, (EventReader, InstanceReader, LogReader)):
         return None
-    source = client.bounded(deadline)
+    source = client.bounded(deadline) if isinstance(client, ApiClient) else client
     missing: list[str] = []
-    asked_from = since - CLOCK_SKEW
-    events = _fetched(lambda: source.warning_events(name, since=asked_from), "the events",
-                      missing) or []
-    states = _fetched(lambda: source.instance_states(name), "the instances", missing) or []
-    not_ready = [state for state in states if not state.ready]
-    failing = _most_failing(not_ready)
-    log = None if failing is None else _log_excerpt(source, name, failing, missing)
+    events: list[ServiceEvent] = []
+    if isinstance(source, EventReader):
+        read_events = functools.partial(source.service_events, name, event_type="Warning",
+                                        since=since - CLOCK_SKEW)
+        events = _fetched(read_events, "the events", missing) or []
+    not_ready: list[InstanceState] = []
+    if isinstance(source, InstanceReader):
+        states = _fetched(functools.partial(source.service_instances, name), "the instances",
+                          missing) or []
+        not_ready = [state for state in states if not state.is_ready]
+    failing = pick_instance(not_ready)
+    log = None
+    if failing is not None and isinstance(source, LogReader):
+        log = _log_excerpt(source, name, failing, missing)
     return Diagnosis(
         service=name,
         since=since,
-        events=tuple(_redacted(event) for event in events[-MAX_EVENTS:]),
+        events=tuple(replace(e, message=redact_text(e.message)) for e in events[-MAX_EVENTS:]),
         instances=tuple(not_ready[:MAX_INSTANCES]),
         log=log,
         unavailable=tuple(missing),
@@ -141,15 +163,14 @@ def began_at(elapsed: float) -> datetime:
 
 
 def _log_excerpt(
-    source: Diagnosable, name: str, instance: InstanceState, missing: list[str]
+    source: LogReader, name: str, instance: InstanceState, missing: list[str]
 ) -> LogExcerpt | None:
     """Its current run's error lines; else, after a restart, the previous run's (where a
     crash left its traceback); else the last lines of whichever run printed something."""
     what = f"the log of {instance.name}"
-    runs = [False, True] if instance.restarts > 0 else [False]
     tails: list[tuple[bool, list[str]]] = []
-    for previous in runs:
-        read = functools.partial(source.log_tail, name, instance.name, lines=LOG_SCAN,
+    for previous in [False, True] if instance.restarts > 0 else [False]:
+        read = functools.partial(source.instance_log, name, instance.name, lines=LOG_SCAN,
                                  previous=previous)
         lines = _fetched(read, what, missing)
         if lines is None:
@@ -170,27 +191,16 @@ def _excerpt(
     return LogExcerpt(instance.name, tuple(map(redact_text, lines)), matched, previous)
 
 
-def _most_failing(states: Sequence[InstanceState]) -> InstanceState | None:
-    """The instance most likely to show the cause: one that exited with an error code, then
-    the one restarted most."""
-    if not states:
-        return None
-    return max(states, key=lambda s: (s.last_exit_code not in (None, 0), s.restarts))
-
-
-def _redacted(event: ServiceEvent) -> ServiceEvent:
-    return ServiceEvent(event.time, event.type, event.reason, redact_text(event.message),
-                        event.resource)
-
-
 def _instance_line(state: InstanceState) -> str:
     parts = [f"{state.name}  {state.status}"]
     if state.reason and state.reason != state.status:
         parts.append(f"reason {state.reason}")
     parts.append(f"restarts {state.restarts}")
-    if state.last_exit_code is not None:
-        why = f" ({state.last_reason})" if state.last_reason else ""
-        parts.append(f"last exit code {state.last_exit_code}{why}")
+    last = state.last_exit
+    if last is not None and last.exit_code is not None:
+        parts.append(f"last exit code {last.exit_code} ({last.reason})")
+    elif last is not None:
+        parts.append(f"last exit: {last.reason}")
     return ", ".join(parts)
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from deploykit.clients._wait import Phase, Progress
 
 if TYPE_CHECKING:
+    from deploykit.clients._capabilities import InstanceState, ServiceEvent, ServiceVersion
     from deploykit.deploy.apply import Outcome
     from deploykit.deploy.changes import Change
 
@@ -78,6 +80,52 @@ def outcome_line(outcome: Outcome) -> str:
         return ok(f"Service [{outcome.name}] {outcome.action}{rid}")
     cause = f": {outcome.error}" if outcome.error is not None else ""
     return fail(f"Service [{outcome.name}] {outcome.action}{cause}")
+
+
+# reference/eas.md §2.3 "w columns" (official), in order.
+INSTANCE_COLUMNS = ("INSTANCENAME", "INNERIP", "HOSTIP", "STARTAT", "RESTARTS", "STATUS",
+                    "READY", "REASON", "LASTSTATE")
+# eascmd has no events or versions command; their tables take its ls shape.
+EVENT_COLUMNS = ("TIME", "TYPE", "REASON", "RESOURCE", "MESSAGE")
+VERSION_COLUMNS = ("VERSION", "SERVING", "BUILDTIME", "IMAGE", "RUNNABLE", "MESSAGE")
+
+
+def instances_table(instances: Sequence[InstanceState]) -> str:
+    """``eascmd w``: READY as ``[ready/total]``, LASTSTATE as JSON (``"reason": "OOMKilled"``
+    means out of memory, §2.3)."""
+    rows = []
+    for i in instances:
+        last = i.last_exit
+        state = "" if last is None else json.dumps({"reason": last.reason,
+                                                    "exitCode": last.exit_code})
+        rows.append([i.name, i.ip, i.host_ip, clock_time(i.started), str(i.restarts), i.status,
+                     f"[{i.ready}/{i.total}]", i.reason, state])
+    return column_table(INSTANCE_COLUMNS, rows)
+
+
+def events_table(events: Sequence[ServiceEvent]) -> str:
+    rows = [[clock_time(e.time), e.type, e.reason, e.resource, _one_line(e.message)]
+            for e in events]
+    return column_table(EVENT_COLUMNS, rows)
+
+
+def versions_table(versions: Sequence[ServiceVersion]) -> str:
+    """Newest first; ``*`` marks the version serving."""
+    runnable = {True: "true", False: "false", None: "unknown"}
+    rows = [[str(v.number), "*" if v.serving else "", clock_time(v.built), v.image,
+             runnable[v.runnable], _one_line(v.message)] for v in versions]
+    return column_table(VERSION_COLUMNS, rows)
+
+
+def clock_time(moment: datetime | None) -> str:
+    """§2.3 shows times as ``2019-02-21 16:35:41``; deploykit's are UTC."""
+    if moment is None:
+        return ""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 # plan's marks, like Terraform's: + added, ~ changed, - removed, = kept (only in the live

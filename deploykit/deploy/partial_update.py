@@ -41,7 +41,6 @@ from deploykit.validation import validate
 
 if TYPE_CHECKING:
     from deploykit.clients._api import ServiceClient
-    from deploykit.clients._wait import Progress
 
 Path = tuple[str | int, ...]
 _PART = re.compile(r"([^\[\]]+)((?:\[\d+\])*)")  # a key, then any [N] indexes
@@ -65,8 +64,6 @@ class PreparedUpdate:
     body: dict[str, Any]  # what UpdateService is sent
     result: dict[str, Any]  # the service's config once UpdateService has merged the body
     report: Report  # the findings the change brings
-    before: Progress  # the service as read before the change (what a wait must see move)
-    changes: bool  # whether the result differs from the live config
 
     @property
     def refused(self) -> bool:
@@ -91,8 +88,7 @@ def prepare_update(
                           "surrogate)", hint="give the name as `deploykit ls` shows it")
     partial = read_partial_spec(spec_path) if spec_path is not None else None
     assignments = [parse_assignment(pair) for pair in pairs]
-    service = client.describe(name)
-    live = client.live_spec(service)
+    live = client.live_spec(client.describe(name))
     body = dict(partial.data) if partial is not None else build_body(live, assignments, name)
     result = dict(body) if replace else merge_update(live, body)
     if not _has_name(result):
@@ -100,8 +96,7 @@ def prepare_update(
     label = partial.path if partial is not None else f"{name} (live config with -D changes)"
     found = _findings_of_change(result, {} if replace else live, label)
     located = sorted((_located(d, partial) for d in found), key=sort_key)
-    report = Report([FileReport(label, "eas", located)])
-    return PreparedUpdate(body, result, report, client.progress(service), result != live)
+    return PreparedUpdate(body, result, Report([FileReport(label, "eas", located)]))
 
 
 def merge_update(base: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
@@ -197,6 +192,20 @@ def build_body(
         whole = copy.deepcopy(_get(current, path[:cut]))
         _put(whole, path[cut:], assignment.value, assignment)
         _put(body, path[:cut], whole, assignment)
+    return body
+
+
+def nested_change(pairs: Sequence[str]) -> dict[str, Any]:
+    """``-D`` pairs as one nested change, for a platform whose client merges the change into
+    the live service itself (ModelArts, ``clients.huawei.deployment.merged``): dots nest,
+    values as :func:`parse_value`. An element ``[N]`` needs the live list, so it is refused."""
+    body: dict[str, Any] = {}
+    for assignment in map(parse_assignment, pairs):
+        if any(isinstance(token, int) for token in assignment.path):
+            raise ConfigError(f"-D {assignment.text}: [N] addresses an element of a live list, "
+                              "which only EAS services have here",
+                              hint=f"set the whole value: -D {assignment.text.split('[')[0]}=...")
+        _put(body, assignment.path, assignment.value, assignment)
     return body
 
 

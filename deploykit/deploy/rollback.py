@@ -5,7 +5,7 @@ Only an update that reached a failed state is rolled back: a timed-out one may s
 (rolling it back would race it), a failed create has no earlier version, and a service that
 was not running before the update has no version known to work. The failure stands whatever
 happens (exit 4); :meth:`Rollback.told` adds what the rollback did to its message. Switching
-versions is the optional :class:`~deploykit.clients._capabilities.VersionSwitching`
+versions is the optional :class:`~deploykit.clients._capabilities.VersionSwitcher`
 capability of the platform's client; without it the rollback says it cannot be done.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from deploykit.clients._capabilities import VersionSwitching
+from deploykit.clients._capabilities import VersionSwitcher
 from deploykit.clients._wait import Goal, Phase
 from deploykit.deploy.waiting import progress_of, wait_until
 from deploykit.errors import DeployKitError, DeploymentFailed, WaitTimeout
@@ -71,7 +71,7 @@ def roll_back(
         return Rollback(None, "the service was created by this apply; there is no earlier "
                         "version")
     version = before.current_version
-    if not isinstance(client, VersionSwitching) or version is None:
+    if not isinstance(client, VersionSwitcher) or version is None:
         return Rollback(None, "the platform keeps no versions to switch back to")
     if before.phase is not Phase.RUNNING:
         return Rollback(None, f"it was {before.status} before the update; no version of it "

@@ -29,6 +29,15 @@ def progress_of(client: ServiceClient, name: str) -> Progress:
     return client.progress(client.find(name))
 
 
+def after_update(before: Progress) -> Goal:
+    """What a wait after an update (``modify``) is for. Where the platform reports versions
+    the version rule decides: EAS makes the new version in UpdateService itself
+    (LatestVersion moves at once, issue #10), so the wait lasts until it serves, and an update
+    that made no new version and moved nothing changed nothing. Without versions the service
+    must be seen to move first (a ModelArts update always changes: a new model version)."""
+    return Goal(Phase.RUNNING, before=before, changes=before.latest_version is None)
+
+
 def watch(
     client: ServiceClient,
     name: str,

@@ -1,11 +1,16 @@
 """What a cloud's emulated API supplies to the core (``_emulator.EmulatorCore``), and the
-request, answer and failure shapes they exchange. Nothing here names a cloud."""
+request, answer and failure shapes they exchange; :class:`Routes` and :class:`JsonAnswers`
+are the parts every cloud's API builds on. Nothing here names a cloud."""
 
 from __future__ import annotations
 
+import abc
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 from deploykit.emulator._faults import Fault
 
@@ -40,6 +45,23 @@ class Answer:
 
     body: dict[str, Any]
     created: bool = False
+
+
+class Routes:
+    """A cloud's route table: ``(method, path regex, operation)`` rows, each regex matching a
+    whole path; its named groups are the path's parameters."""
+
+    def __init__(self, *rows: tuple[str, str, str]) -> None:
+        self._rows = tuple((method, re.compile(f"^{path}$"), op) for method, path, op in rows)
+
+    def find(self, method: str, path: str) -> tuple[str, dict[str, str]] | None:
+        """The operation ``method path`` names and its path parameters (decoded), or None."""
+        for verb, pattern, operation in self._rows:
+            match = pattern.match(path)
+            if match and verb == method.upper():
+                params = {k: unquote(v) for k, v in match.groupdict().items() if v is not None}
+                return operation, params
+        return None
 
 
 class ApiFailure(Exception):
@@ -80,3 +102,46 @@ class CloudApi(Protocol):
         """An injected (or, for ``Fault.INTERNAL``, a real) 503, 500 or throttling answer,
         in this cloud's words."""
         ...
+
+
+class JsonAnswers(abc.ABC):
+    """How answers are framed, the same for every emulated cloud: a JSON body with the cloud's
+    content type and its request-id header, errors included; an injected fault is one of the
+    cloud's own errors, a throttle carries the cloud's retry-after header. A :class:`CloudApi`
+    inherits ``reply``, ``error_reply`` and ``fault_reply`` from here and says the words."""
+
+    content_type: str
+    request_id_header: str
+
+    def reply(self, answer: Answer, request_id: str) -> Reply:
+        return self._framed(200, request_id, self.answer_body(answer.body, request_id))
+
+    def error_reply(self, failure: ApiFailure, request_id: str) -> Reply:
+        return self._framed(failure.status, request_id, self.error_body(failure, request_id))
+
+    def fault_reply(self, fault: Fault, retry_after_ms: int, request_id: str) -> Reply:
+        reply = self.error_reply(self.fault_failure(fault), request_id)
+        if fault is not Fault.THROTTLE:
+            return reply
+        wait = self.retry_after_header(retry_after_ms)
+        return Reply(reply.status, [*reply.headers, wait], reply.body)
+
+    def answer_body(self, body: dict[str, Any], request_id: str) -> dict[str, Any]:
+        """A success body as sent (some clouds add the request id)."""
+        return body
+
+    @abc.abstractmethod
+    def error_body(self, failure: ApiFailure, request_id: str) -> dict[str, Any]:
+        """An error in the cloud's shape."""
+
+    @abc.abstractmethod
+    def fault_failure(self, fault: Fault) -> ApiFailure:
+        """The cloud's error for an injected 503, 500 or throttle."""
+
+    @abc.abstractmethod
+    def retry_after_header(self, retry_after_ms: int) -> tuple[str, str]:
+        """The header a throttled answer carries its wait in."""
+
+    def _framed(self, status: int, request_id: str, body: dict[str, Any]) -> Reply:
+        headers = [("content-type", self.content_type), (self.request_id_header, request_id)]
+        return Reply(status, headers, json.dumps(body, ensure_ascii=False).encode())

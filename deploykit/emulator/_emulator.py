@@ -10,13 +10,15 @@ serve``).
 
 What differs between clouds is a :class:`~deploykit.emulator._cloud_api.CloudApi`: how
 requests are authenticated and routed, and how answers, errors and faults look.
-``emulator/eas/`` is PAI-EAS's; :data:`EMULATORS` lists what ``emulator serve`` can run.
+``emulator/eas/`` is PAI-EAS's, ``emulator/modelarts/`` ModelArts's; :data:`EMULATORS` lists
+what ``emulator serve`` and ``--endpoint local`` (:func:`embedded`) can run.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,12 +28,13 @@ from typing import TYPE_CHECKING
 from deploykit.emulator._cloud_api import ApiFailure, CloudApi, Reply, Request
 from deploykit.emulator._faults import Fault, FaultInjector, Faults
 from deploykit.emulator._request_limits import check_body_size
-from deploykit.emulator._store import Store
+from deploykit.emulator._store import Store, local_state_path
 from deploykit.errors import ConfigError
 
 if TYPE_CHECKING:
     import httpx
 
+    from deploykit.credentials import AccessKey
     from deploykit.emulator._asgi import AsgiApp
 
 _log = logging.getLogger("deploykit.emulator")
@@ -52,6 +55,28 @@ class EmulatorSettings:
     known_images: Collection[str] | None = None
     # Seconds an updated service keeps reporting its old state (Timings.rollout_lag).
     rollout_lag: float = 0.0
+
+
+def embedded(
+    platform: str, key: AccessKey, region: str, *, project_id: str | None = None
+) -> EmulatorCore:
+    """``--endpoint local``: ``platform``'s emulator in this process, its state in the file
+    every later command shares (``local_state_path``), accepting exactly the key the client
+    signs with — its signature checks still run. ``ConfigError`` for an unusable state file."""
+    state = local_state_path()
+    settings = EmulatorSettings(
+        store=state,
+        credentials={key.access_key_id: key.access_key_secret.get_secret_value()},
+        region=region,
+        project_id=project_id,
+    )
+    try:
+        return open_emulator(platform, settings)
+    except (sqlite3.Error, OSError) as err:
+        raise ConfigError(
+            f"--endpoint local: cannot open the state file {state}: {err}",
+            hint="point DEPLOYKIT_EMULATOR_STATE at a writable file (or unset it)",
+        ) from None
 
 
 class EmulatorCore:
@@ -152,9 +177,10 @@ class EmulatorCore:
 
 
 # --platform value → "module:class" of its emulator (an EmulatorCore with from_settings).
-EMULATORS = {"eas": "deploykit.emulator.eas:Emulator"}
-# Platforms the product names (PRODUCT.md) whose emulator does not exist yet.
-_COMING = ("modelarts",)
+EMULATORS = {
+    "eas": "deploykit.emulator.eas:Emulator",
+    "modelarts": "deploykit.emulator.modelarts:ModelArtsEmulator",
+}
 
 
 def open_emulator(platform: str, settings: EmulatorSettings) -> EmulatorCore:
@@ -162,11 +188,6 @@ def open_emulator(platform: str, settings: EmulatorSettings) -> EmulatorCore:
     platform or settings it cannot take."""
     where = EMULATORS.get(platform)
     if where is None:
-        if platform in _COMING:
-            raise ConfigError(
-                f"the {platform} emulator is not supported yet",
-                hint="use --platform eas (the default)",
-            )
         raise ConfigError(f"--platform {platform!r} is not one of: {', '.join(EMULATORS)}")
     module, _, name = where.partition(":")
     emulator: type[EmulatorCore] = getattr(importlib.import_module(module), name)

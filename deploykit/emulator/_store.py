@@ -6,18 +6,26 @@ transaction, so concurrent processes serialize on SQLite's write lock instead of
 update; WAL keeps readers from blocking on a writer.
 
 Records are JSON text under a (kind, key): each emulated platform owns its kinds
-(``eas.service``; ModelArts will add its own), so one file serves every platform. A file
+(``eas.service``, ``modelarts.model``, …), so one file serves every platform; a
+:class:`Table` reads and writes one kind as typed records. A file
 written before kinds existed (one ``services`` table of EAS services) is moved over on open.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+import typing
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+R = TypeVar("R")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -103,6 +111,59 @@ class Transaction:
             "INSERT OR IGNORE INTO nonces (nonce, seen) VALUES (?, ?)", (nonce, now)
         )
         return cursor.rowcount == 1
+
+
+@dataclass(frozen=True)
+class Table(Generic[R]):
+    """The records of one ``kind`` inside one transaction, as typed objects: ``load`` and
+    ``dump`` convert them from and to JSON, ``key`` names each."""
+
+    tx: Transaction
+    kind: str
+    load: Callable[[str], R]
+    dump: Callable[[R], str]
+    key: Callable[[R], str]
+
+    def get(self, key: str) -> R | None:
+        data = self.tx.get(self.kind, key)
+        return None if data is None else self.load(data)
+
+    def put(self, record: R) -> None:
+        self.tx.put(self.kind, self.key(record), self.dump(record))
+
+    def delete(self, key: str) -> None:
+        self.tx.delete(self.kind, key)
+
+    def all(self) -> list[R]:
+        return [self.load(data) for data in self.tx.all(self.kind)]
+
+
+def dump_dataclass(record: Any) -> str:
+    """A dataclass record as JSON (nested dataclasses as objects)."""
+    return json.dumps(dataclasses.asdict(record), ensure_ascii=False)
+
+
+def load_dataclass(cls: type[R], text: str) -> R:
+    """The inverse of :func:`dump_dataclass`: fields typed as dataclasses are rebuilt."""
+    data = json.loads(text)
+    for name, nested in _nested_dataclasses(cls).items():
+        if isinstance(data.get(name), dict):
+            data[name] = nested(**data[name])
+    return cls(**data)
+
+
+# Per record class: resolving string annotations costs more than parsing the record itself.
+_NESTED: dict[type, dict[str, type]] = {}
+
+
+def _nested_dataclasses(cls: type) -> dict[str, type]:
+    nested = _NESTED.get(cls)
+    if nested is None:
+        nested = _NESTED[cls] = {
+            name: hint for name, hint in typing.get_type_hints(cls).items()
+            if isinstance(hint, type) and dataclasses.is_dataclass(hint)
+        }
+    return nested
 
 
 class Store:

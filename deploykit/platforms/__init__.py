@@ -4,15 +4,17 @@ Deploy commands (``deploykit.cli.deploy``) never name a cloud: they look the ``-
 here, ``connect`` to get a :class:`~deploykit.clients._api.ServiceClient`, and print through
 the platform's :class:`ServiceView` and ``deploy/eascmd_text.py``'s line shapes.
 
-Developer note: plugging in a platform (ModelArts is the worked case)
-=====================================================================
+Developer note: plugging in a platform (PAI-EAS and ModelArts are the worked cases)
+===================================================================================
 
-1. Credentials — ``deploykit/credentials/huawei.py``: a key dataclass (``SecretStr`` for
-   secrets) and a provider implementing :class:`deploykit.credentials.Provider`:
-   ``section_prefix`` ("modelarts:"), ``from_section(section, place) -> Source[Key]``,
-   ``from_environment(env) -> Source[Key]`` (the SDK's own names, e.g.
+1. Credentials — ``deploykit/credentials/huawei.py``: a key (``credentials.AccessKey`` or a
+   subclass: ``HuaweiKey`` adds the project) and a provider implementing
+   :class:`deploykit.credentials.Provider`: ``section_prefix`` ("modelarts:"),
+   ``from_section(section, place)`` and ``from_environment(env)`` (both one
+   ``credentials.read_source`` over a table of names: the SDK's own, e.g.
    ``HUAWEICLOUD_SDK_AK``/``_SK``/``_PROJECT_ID``), ``cloud_file(env, profile) -> (path,
-   section)`` and ``missing(looked_at) -> ConfigError``. ``credentials.resolve(provider, ...)``
+   section)`` (``credentials.sdk_file``), ``missing(looked_at) -> ConfigError`` and
+   ``region_places(env)``. ``credentials.resolve(provider, ...)``
    applies the one order; ``credentials.require(provider, settings)`` raises ``missing``.
    ``deploykit config --platform modelarts`` then writes ``[modelarts:<profile>]``.
 
@@ -38,51 +40,58 @@ Developer note: plugging in a platform (ModelArts is the worked case)
      ``live_spec(service)`` (what ``plan`` diffs against). Requests go through
      ``self.send(action, method, path, params=..., body=...)``: retried by the policy, or
      one attempt with ``retry=False`` (inside ``once_only``); it honours ``--timeout``.
-     Huawei's error table exists already (``clients/huawei/_errors.error_from_response``):
-     a ``Dialect`` subclass may override ``classify`` to use it as it is.
+     Lists page with ``self.pages(read, first=..., items=..., total=..., size=...)``. Where
+     a create has more to do than one call (ModelArts: import a model, wait until
+     published, then deploy), the client does it and reports what it waits for through
+     ``options.on_progress``; ``Reply.no_service`` says it made nothing to wait for
+     (``--model-only``).
 
 3. Platform — ``deploykit/platforms/modelarts.py``: an object implementing
    :class:`Platform` (``name``, ``title``, ``credentials``, ``view``,
    ``connect(target, options) -> ServiceClient``, ``load_specs(paths) -> LoadedSpecs``), typed
-   ``MODELARTS: Platform = ModelArtsPlatform()`` so mypy checks it. ``connect`` reads
-   ``--endpoint`` with ``platforms._endpoint.parse_endpoint(endpoint, example_host=...)``
-   (pass ``Endpoint.note`` to ``options.notice``), resolves credentials, builds the client
-   with ``options.policy/on_retry/log/transport``; ``--endpoint local`` (``_endpoint.LOCAL``)
-   builds the platform's emulator on ``emulator.local_state_path()`` and uses its
-   ``mock_transport()``. ``load_specs`` calls ``deploy.specs.load_specs(paths,
-   platform="modelarts", name_of=..., what=...)``, which validates before anything is sent.
+   ``MODELARTS: Platform = ModelArtsPlatform()`` so mypy checks it. ``connect`` finds
+   credentials, ``--endpoint`` and region with ``platforms._endpoint.locate(provider,
+   target, env, region_in_host=..., local_region=..., ...)`` (pass ``Endpoint.note`` to
+   ``options.notice``) and builds the client with ``options.policy/on_retry/log/transport``;
+   for ``--endpoint local`` (``Location.local``) it opens the platform's emulator with
+   ``emulator.embedded(platform, key, region)`` and uses its ``mock_transport()``. ``load_specs``
+   calls ``deploy.specs.load_specs(paths, platform="modelarts", name_of=..., what=...)``,
+   which validates before anything is sent.
    The :class:`ServiceView` prints: ``created_rows``, ``desc_text``, ``ls_text``,
    ``document`` (use ``deploy.eascmd_text.key_value_table``/``column_table`` for the same
    shapes as eascmd, and ``secrets.redact_json`` for anything from the API; the token only
-   with ``show_token``). Register it: one line in :data:`PLATFORMS` below, and take it out
-   of ``_COMING``. The one seam change ModelArts needs: ``create``'s own options
-   (``--name``, ``--model-version``, …, PRODUCT.md) become a keyword argument of
-   ``Platform.load_specs`` (declared once in ``cli/deploy.py``); EAS refuses them with a
-   ``ConfigError``.
+   with ``show_token``). Register it: one line in :data:`PLATFORMS` below. ``create``'s own
+   options (``--name``, ``--model-version``, …, PRODUCT.md) reach the platform as one
+   :class:`CreateOptions` (``load_specs(paths, options=...)``, and ``Change.options`` in
+   ``load_change(client, name, change)``, which turns ``modify``'s :class:`Change` into the
+   body ``update`` is sent), declared once in ``cli/_deploy_options.py``; a platform refuses
+   those it has no use for (EAS: all).
 
 4. Emulator — ``deploykit/emulator/modelarts/``: a ``CloudApi`` (``emulator._cloud_api``):
    ``new_request_id()``, ``gateway(request, now) -> Reply | None`` (a service's own
-   inference endpoint, for ``invoke``; None for management calls), ``authenticate(request,
-   now)`` (signature or token check; raise an ``ApiFailure(status, code, message)`` subclass
-   carrying the cloud's error table), ``operate(request, now) -> Answer(body, created=...)``
-   (route + operation in one ``store.transaction()``; ``created=True`` lets the lost-create
-   fault fire), ``reply(answer, request_id)``, ``error_reply(failure, request_id)``,
-   ``fault_reply(fault, retry_after_ms, request_id)`` (``Fault.UNAVAILABLE``/``INTERNAL``/
-   ``THROTTLE`` in the cloud's words; ``INTERNAL`` also answers a bug). The core checks the
-   body size first (``_request_limits``; parse JSON bodies with its ``parse_json_object(body,
-   what, invalid=...)``). Records go in the shared ``emulator._store.Store`` as JSON under
-   kinds of your own (``tx.get/put/delete/all(kind, key)``); statuses move with an
-   ``emulator._lifecycle.Lifecycle(phases, busy_messages, failed=...)`` (its phases need a
-   ``create`` row). A class ``ModelArtsEmulator(EmulatorCore)`` wires api, store, faults,
-   latency and clock, and implements ``from_settings(EmulatorSettings)``, ``banner(url)`` and,
-   if it points at itself, ``serve_at(url)``; register it in ``emulator._emulator.EMULATORS``
-   (and take it out of ``_COMING`` there) and ``deploykit emulator serve --platform
-   modelarts`` serves it, over ASGI and MockTransport.
+   inference endpoint, for ``invoke``; None for management calls, and always None for
+   ModelArts so far), ``authenticate(request, now)`` (signature or token check; raise an
+   ``ApiFailure(status, code, message)`` subclass carrying the cloud's error table),
+   ``operate(request, now) -> Answer(body, created=...)`` (route + operation in one
+   ``store.transaction()``; ``created=True`` lets the lost-create fault fire), and the
+   answers, inherited from ``JsonAnswers`` (``content_type``, ``request_id_header``,
+   ``error_body``, ``fault_failure`` — ``Fault.UNAVAILABLE``/``INTERNAL``/``THROTTLE`` in the
+   cloud's words; ``INTERNAL`` also answers a bug — and ``retry_after_header``). Routes are
+   a ``Routes`` table. The core checks the body size first (``_request_limits``; parse JSON
+   bodies with its ``parse_json_object(body, what, invalid=...)``). Records go in the shared
+   ``emulator._store.Store`` as JSON under kinds of your own (a ``Table(tx, kind,
+   load=..., dump=..., key=...)``, ``load_dataclass``/``dump_dataclass`` for dataclass
+   records); statuses move with an ``emulator._lifecycle.Lifecycle(phases, busy_messages,
+   failed=...)`` (its phases need a ``create`` row). A class ``ModelArtsEmulator
+   (EmulatorCore)`` wires api, store, faults, latency and clock, and implements
+   ``from_settings(EmulatorSettings)``, ``banner(url)`` and, if it points at itself,
+   ``serve_at(url)``; register it in ``emulator._emulator.EMULATORS`` and ``deploykit
+   emulator serve --platform modelarts`` serves it, over ASGI and MockTransport.
 
-The EAS files are the reference for each step: ``credentials/alibaba.py``,
-``clients/alibaba/{_signer,_dialect,eas}.py``, ``platforms/eas.py``, ``emulator/eas/``.
-Apart from that ``create`` option, nothing in the deploy commands, ``deploy/``,
-``clients/_*.py`` or the emulator core needs to change for a new platform.
+The EAS and ModelArts files are the references for each step: ``credentials/{alibaba,
+huawei}.py``, ``clients/alibaba/`` and ``clients/huawei/``, ``platforms/{eas,modelarts}.py``,
+``emulator/{eas,modelarts}/``. Where a second platform repeats the first, the shared part
+belongs in the seam (``duplicates --change`` shows such pairs).
 """
 
 from __future__ import annotations
@@ -92,35 +101,46 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from deploykit.errors import ConfigError
-from deploykit.platforms._contract import ConnectOptions, Platform, ServiceView, Target
+from deploykit.platforms._contract import (
+    Change,
+    ConnectOptions,
+    CreateOptions,
+    Platform,
+    ServiceView,
+    Target,
+)
 
 if TYPE_CHECKING:
     import httpx
 
     from deploykit.clients._api import ServiceClient
     from deploykit.clients._retry import RetryableFailure, RetryPolicy
+    from deploykit.clients._wait import Progress
 
-__all__ = ["PLATFORMS", "ConnectOptions", "Platform", "ServiceView", "Target", "connect", "get"]
+__all__ = [
+    "PLATFORMS",
+    "Change",
+    "ConnectOptions",
+    "CreateOptions",
+    "Platform",
+    "ServiceView",
+    "Target",
+    "connect",
+    "get",
+]
 
 # --platform value → "module:attribute" of its Platform. Imported on first use, like
 # validation.CHECKERS: `deploykit config` and `--help` must not load every cloud.
 PLATFORMS: Mapping[str, str] = {
     "eas": "deploykit.platforms.eas:EAS",
+    "modelarts": "deploykit.platforms.modelarts:MODELARTS",
 }
-# Platforms the product names (PRODUCT.md) that cannot deploy yet.
-_COMING = ("modelarts",)
 
 
 def get(name: str) -> Platform:
     """The platform called ``name``; ``ConfigError`` (exit 2) for any other."""
     where = PLATFORMS.get(name)
     if where is None:
-        if name in _COMING:
-            raise ConfigError(
-                f"deploying to {name!r} is not supported yet; only PAI-EAS is",
-                hint="use --platform eas, or convert the spec with "
-                "`deploykit convert SPEC --to eas` first",
-            )
         raise ConfigError(
             f"--platform {name!r} is not one of: {', '.join(PLATFORMS)}",
             hint="e.g. --platform eas",
@@ -139,7 +159,8 @@ def connect(
     on_retry: Callable[[RetryableFailure, float], None] | None = None,
     env: Mapping[str, str] | None = None,
     transport: httpx.BaseTransport | None = None,
+    on_progress: Callable[[str, Progress], None] | None = None,
 ) -> ServiceClient:
     """A client for ``target`` on its platform; ``transport`` overrides the network."""
-    options = ConnectOptions(log, notice, on_retry, policy, env, transport)
+    options = ConnectOptions(log, notice, on_retry, policy, env, transport, on_progress)
     return get(target.platform).connect(target, options)

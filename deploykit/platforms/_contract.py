@@ -8,7 +8,7 @@ the connection made (:class:`ConnectOptions`), and what a platform and its print
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from deploykit.clients._api import ServiceClient
     from deploykit.clients._retry import RetryableFailure, RetryPolicy
+    from deploykit.clients._wait import Progress
     from deploykit.credentials import Provider
     from deploykit.deploy.specs import LoadedSpecs
 
@@ -43,6 +44,41 @@ class ConnectOptions:
     policy: RetryPolicy | None = None
     env: Mapping[str, str] | None = None
     transport: httpx.BaseTransport | None = None
+    #: Progress of what an operation waits for before it can answer, with what it is
+    #: (ModelArts: "Model [echo] version [1.0.0]" publishing before its service deploys).
+    on_progress: Callable[[str, Progress], None] | None = None
+
+
+@dataclass(frozen=True)
+class CreateOptions:
+    """``create``'s own options (PRODUCT.md: ``--name``, ``--model-version``, …), declared
+    once in the CLI and given to ``Platform.load_specs``/``load_change``; None (or empty)
+    where the user gave nothing. A platform refuses, with a ``ConfigError``, those it has no
+    use for."""
+
+    name: str | None = None
+    model_version: str | None = None
+    source_location: str | None = None
+    specification: str | None = None
+    instance: int | None = None
+    envs: Mapping[str, str] = field(default_factory=dict)
+    model_only: bool = False
+
+    def given(self) -> list[str]:
+        """The options the user gave, as flags (``--model-version``), for refusals."""
+        return ["--" + f.name.replace("_", "-") for f in fields(self) if getattr(self, f.name)]
+
+
+@dataclass(frozen=True)
+class Change:
+    """``modify``'s change as the user gave it: a partial spec file (``-s``) or ``-D
+    key=value`` pairs, ``create``'s options it takes (``--model-version``) and
+    ``--replace``."""
+
+    spec: str | None = None
+    pairs: Sequence[str] = ()
+    options: CreateOptions = field(default_factory=CreateOptions)
+    replace: bool = False
 
 
 class ServiceView(Protocol):
@@ -88,6 +124,14 @@ class Platform(Protocol):
         this platform's embedded emulator. ``ConfigError`` for anything missing or unsafe."""
         ...
 
-    def load_specs(self, paths: Sequence[str]) -> LoadedSpecs:
+    def load_specs(
+        self, paths: Sequence[str], *, options: CreateOptions | None = None
+    ) -> LoadedSpecs:
         """The specs under ``paths``, validated before anything is sent."""
+        ...
+
+    def load_change(self, client: ServiceClient, name: str, change: Change) -> LoadedSpecs:
+        """``change`` to the live service ``name`` as the one body ``client.update`` is sent,
+        checked before it is sent (EAS: merged into the live config and validated); a
+        refused one has errors."""
         ...

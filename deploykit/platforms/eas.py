@@ -18,9 +18,7 @@ never shows a secret, whatever was asked.
 from __future__ import annotations
 
 import json
-import os
 import re
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,19 +26,23 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from deploykit import credentials as creds
-from deploykit.credentials.alibaba import ALIBABA, AccessKey
+from deploykit.credentials import AccessKey
+from deploykit.credentials.alibaba import ALIBABA
 from deploykit.deploy.eascmd_text import column_table, key_value_table
 from deploykit.errors import ConfigError
-from deploykit.platforms._contract import ConnectOptions, Platform, Target
-from deploykit.platforms._endpoint import LOCAL, parse_endpoint
+from deploykit.platforms._contract import Change, ConnectOptions, CreateOptions, Platform, Target
+from deploykit.platforms._endpoint import locate
 from deploykit.secrets import REDACTED, redact_json
 
 if TYPE_CHECKING:
     import httpx
 
+    from deploykit.clients._api import ServiceClient
     from deploykit.clients.alibaba.eas import EasClient
     from deploykit.deploy.specs import LoadedSpecs
 
+# The emulator's default region (its contract: Emulator(region="cn-shanghai")).
+LOCAL_REGION = "cn-shanghai"
 # reference/eas.md §3.1: regional host, also the legacy VPC form eascmd users paste.
 _REGION_IN_HOST = re.compile(r"^pai-eas(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com$")
 _EXAMPLE_HOST = "pai-eas.cn-shanghai.aliyuncs.com"
@@ -67,6 +69,7 @@ class EasPlatform:
 
     def connect(self, target: Target, options: ConnectOptions) -> EasClient:
         from deploykit.clients._http import build_client
+        from deploykit.clients._invoke import ServiceCaller
         from deploykit.clients.alibaba._signer import Acs3Auth
         from deploykit.clients.alibaba.eas import EasClient
 
@@ -74,86 +77,79 @@ class EasPlatform:
         if connection.note and options.notice is not None:
             options.notice(connection.note)
         key = connection.credentials
+        transport = options.transport or connection.transport
         http = build_client(
             connection.base_url,
             auth=Acs3Auth(
                 key.access_key_id, key.access_key_secret, security_token=key.security_token
             ),
-            transport=options.transport or connection.transport,
+            transport=transport,
             log=options.log,
         )
+        # Services' own endpoints over the same transport: with `--endpoint local`, the
+        # embedded emulator's gateway answers for them (emulator/eas/_gateway.py).
         return EasClient(http, connection.region, policy=options.policy,
-                         on_retry=options.on_retry)
+                         on_retry=options.on_retry, caller=ServiceCaller(transport, options.log))
 
-    def load_specs(self, paths: Sequence[str]) -> LoadedSpecs:
+    def load_specs(
+        self, paths: Sequence[str], *, options: CreateOptions | None = None
+    ) -> LoadedSpecs:
         from deploykit.clients.alibaba.eas import service_name
         from deploykit.deploy.specs import load_specs
 
+        _refuse_options(options)
         return load_specs(paths, platform=self.name, name_of=service_name,
                           what="an EAS service JSON or YAML file")
+
+    def load_change(self, client: ServiceClient, name: str, change: Change) -> LoadedSpecs:
+        """``eascmd modify``'s two forms, a file of the keys to change or ``-D`` pairs, merged
+        into the live config as UpdateService will and validated (``partial_update``)."""
+        from deploykit.deploy.apply import SpecToApply
+        from deploykit.deploy.partial_update import prepare_update
+        from deploykit.deploy.specs import LoadedSpecs
+
+        _refuse_options(change.options)
+        update = prepare_update(client, name, spec_path=change.spec, pairs=change.pairs,
+                                replace=change.replace)
+        return LoadedSpecs([SpecToApply(change.spec or "-D", name, update.body)], update.report)
+
+
+def _refuse_options(options: CreateOptions | None) -> None:
+    given = options.given() if options is not None else []
+    if given:
+        raise ConfigError(
+            f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for --platform modelarts",
+            hint="an EAS service JSON says everything itself: set it there "
+            "(e.g. metadata.name, metadata.instance)",
+        )
 
 
 def resolve_connection(target: Target, env: Mapping[str, str] | None = None) -> Connection:
     """Apply the rules above; ``ConfigError`` (exit 2) for anything missing or unsafe."""
-    settings = creds.resolve(
-        ALIBABA, profile=target.profile, region=target.region, endpoint=target.endpoint, env=env
+    where = locate(
+        ALIBABA, target, env, region_in_host=_REGION_IN_HOST, local_region=LOCAL_REGION,
+        example_host=_EXAMPLE_HOST,
+        region_hint="pass --region cn-shanghai (or set ALIBABA_CLOUD_REGION_ID, or "
+        "`deploykit config -r REGION`)",
     )
-    if settings.endpoint == LOCAL:
-        return _local(settings)
-    endpoint = (
-        parse_endpoint(settings.endpoint, example_host=_EXAMPLE_HOST) if settings.endpoint
-        else None
-    )
-    host_region = None
-    if endpoint is not None and (match := _REGION_IN_HOST.match(endpoint.host)):
-        host_region = match.group(1)
-    region = settings.region or host_region
-    if not region and endpoint is not None and endpoint.loopback:
-        from deploykit.emulator.eas import DEFAULT_REGION
-
-        region = DEFAULT_REGION  # an emulator on this machine: its default region
-    if not region:
-        places = ALIBABA.region_places(os.environ if env is None else env)
-        raise ConfigError(
-            f"no region given; looked at: {places}, the --endpoint host",
-            hint="pass --region cn-shanghai (or set ALIBABA_CLOUD_REGION_ID, or "
-            "`deploykit config -r REGION`)",
-        )
+    if where.local:
+        return _local(where.settings, where.region)
     from deploykit.clients.alibaba.eas import regional_host
 
-    base_url = endpoint.base_url if endpoint else f"https://{regional_host(region)}"
-    key = creds.require(ALIBABA, settings)
-    return Connection(base_url, region, key, note=endpoint.note if endpoint else None)
+    endpoint = where.endpoint
+    base_url = endpoint.base_url if endpoint else f"https://{regional_host(where.region)}"
+    key = creds.require(ALIBABA, where.settings)
+    return Connection(base_url, where.region, key, note=endpoint.note if endpoint else None)
 
 
-def _local(settings: creds.Settings[AccessKey]) -> Connection:
+def _local(settings: creds.Settings[AccessKey], region: str) -> Connection:
     from deploykit.clients.alibaba.eas import regional_host
-    from deploykit.emulator import (
-        DEFAULT_ACCESS_KEY_ID,
-        DEFAULT_ACCESS_KEY_SECRET,
-        Emulator,
-        local_state_path,
-    )
-    from deploykit.emulator.eas import DEFAULT_REGION
+    from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, embedded
 
     key = settings.credentials or AccessKey(
         DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_ACCESS_KEY_SECRET), source="emulator defaults"
     )
-    region = settings.region or DEFAULT_REGION
-    state = local_state_path()
-    # The embedded emulator runs in this process and accepts exactly the key we sign with:
-    # its signature checks still run, its state is shared through the SQLite file.
-    try:
-        emulator = Emulator(
-            store=state,
-            credentials={key.access_key_id: key.access_key_secret.get_secret_value()},
-            region=region,
-        )
-    except (sqlite3.Error, OSError) as err:
-        raise ConfigError(
-            f"--endpoint local: cannot open the state file {state}: {err}",
-            hint="point DEPLOYKIT_EMULATOR_STATE at a writable file (or unset it)",
-        ) from None
+    emulator = embedded("eas", key, region)
     return Connection(f"https://{regional_host(region)}", region, key, emulator.mock_transport())
 
 

@@ -16,9 +16,9 @@ from deploykit.cli.app import main
 from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "emulator"))
-from emulator_testkit import ServedEmulator, serving
+from emulator_testkit import ServedEmulator, emulator_serve, serving
 
-__all__ = ["ServedEmulator", "serving"]
+__all__ = ["ServedEmulator", "emulator_serve"]
 
 SPECS = Path(__file__).parent.parent / "deploy" / "specs"
 SPEC = SPECS / "echo_service.json"
@@ -63,11 +63,8 @@ def use_emulator_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @contextmanager
 def served_at(emulator: Emulator) -> Iterator[list[str]]:
     """``emulator`` under uvicorn on 127.0.0.1; yields ``--endpoint URL``; closed after."""
-    try:
-        with ServedEmulator(emulator) as server:
-            yield ["--endpoint", server.url]
-    finally:
-        emulator.close()
+    for server in serving(emulator):
+        yield ["--endpoint", server.url]
 
 
 def desc_json(capsys: pytest.CaptureFixture[str], at: list[str],

@@ -217,9 +217,9 @@ def test_wrong_key_on_local_is_exit_3(
     assert "their-secret" not in out + err and "authorization: ****" in err
 
 
-def test_modelarts_platform_is_a_clear_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "ls", "--platform", "modelarts", *LOCAL)
-    assert code == 2 and "not supported yet" in err
+def test_an_unknown_platform_is_a_clear_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "ls", "--platform", "gcp", *LOCAL)
+    assert code == 2 and "is not one of: eas, modelarts" in err
 
 
 
@@ -268,11 +268,11 @@ def test_create_then_ls_in_separate_processes(tmp_path: Path) -> None:
     assert DOCKER_AUTH not in created.stdout + created.stderr + listed.stdout
 
 
-def test_config_for_a_platform_that_cannot_deploy_yet_is_exit_2(
+def test_config_for_an_unknown_platform_is_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, "config", "--platform", "modelarts", "-r", "cn-north-4")
-    assert code == 2 and "not supported yet" in err
+    code, _, err = run(capsys, "config", "--platform", "gcp", "-r", "cn-north-4")
+    assert code == 2 and "is not one of" in err
     assert not (tmp_path / "config.ini").exists()
 
 

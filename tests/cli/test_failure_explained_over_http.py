@@ -81,8 +81,10 @@ def test_a_crash_loop_is_explained_in_json(
     assert all(e["type"] == "Warning" for e in diagnosis["events"])
     assert len(diagnosis["instances"]) == 2
     instance = diagnosis["instances"][0]
-    assert (instance["status"], instance["ready"], instance["last_exit_code"],
-            instance["last_reason"]) == ("CrashLoopBackOff", False, 1, "Error")
+    # The objects `deploykit instances --format json` prints.
+    assert (instance["status"], instance["ready"], instance["total"]) == (
+        "CrashLoopBackOff", 0, 1)
+    assert instance["last_state"] == {"reason": "Error", "exit_code": 1}
     assert instance["restarts"] >= 1
     log = diagnosis["log"]
     assert log["instance"] in {i["name"] for i in diagnosis["instances"]}
@@ -105,8 +107,8 @@ def test_an_oom_kill_is_explained(
         return
     diagnosis = next(e for e in events_of(out) if e["event"] == "diagnosis")
     assert "OOMKilled" in {e["reason"] for e in diagnosis["events"]}
-    assert {(i["last_exit_code"], i["last_reason"]) for i in diagnosis["instances"]} == {
-        (137, "OOMKilled")}
+    assert {(i["last_state"]["exit_code"], i["last_state"]["reason"])
+            for i in diagnosis["instances"]} == {(137, "OOMKilled")}
     assert diagnosis["log"]["matched"] is False
     assert diagnosis["log"]["lines"][-1] == "loading checkpoint shard 2/4"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from deploy_testkit import SPEC, desc_json, run, serving, use_emulator_keys
+from deploy_testkit import SPEC, desc_json, emulator_serve, run, use_emulator_keys
 
 pytestmark = pytest.mark.slow
 LAG = "1.5"  # seconds; the emulator's default pace finishes a 2-instance rollout in ~0.7 s
@@ -25,7 +25,7 @@ def credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def lagging() -> Iterator[list[str]]:
-    with serving("--rollout-lag", LAG) as url:
+    with emulator_serve("--rollout-lag", LAG) as url:
         yield ["--endpoint", url]
 
 

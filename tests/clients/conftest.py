@@ -1,11 +1,12 @@
-"""Fixtures for client tests; the pieces they are built from are in eas_testkit."""
+"""Fixtures for client tests; the pieces are in eas_testkit and timing_testkit."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from eas_testkit import QUICK, eas_client
+from eas_testkit import eas_client
+from timing_testkit import QUICK
 
 from deploykit.clients.alibaba.eas import EasClient
 from deploykit.emulator import Emulator

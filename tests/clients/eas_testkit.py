@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from timing_testkit import FAST
+
 from deploykit.clients._retry import RetryPolicy
 from deploykit.clients.alibaba.eas import EasClient
-from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, Timings
+from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator
 from deploykit.platforms import Target, connect
 
 REGION = "cn-shanghai"
@@ -23,10 +25,6 @@ ENV = {
     "DEPLOYKIT_CONFIG": "/nonexistent/deploykit.ini",
     "ALIBABA_CLOUD_CREDENTIALS_FILE": "/nonexistent/credentials.ini",
 }
-# Retries that do not slow the suite down: the same rules, millisecond waits.
-FAST = RetryPolicy(initial_wait=0.001, max_wait=0.005, max_elapsed=30)
-# An emulator whose operations are over as soon as they are accepted.
-QUICK = Timings(accept=0.0, per_instance=0.0)
 
 
 def echo_spec(name: str = "echo_service", instance: int = 2) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from eas_testkit import DOCKER_AUTH, FAST, QUICK, eas_client, echo_spec
+from eas_testkit import DOCKER_AUTH, eas_client, echo_spec
+from timing_testkit import FAST, QUICK
 
 from deploykit.clients.alibaba.eas import EasClient
 from deploykit.emulator import Emulator, Faults

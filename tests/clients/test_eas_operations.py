@@ -10,7 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
-from eas_testkit import ENV, FAST, echo_spec
+from eas_testkit import ENV, echo_spec
+from timing_testkit import FAST
 
 from deploykit.clients.alibaba.eas import MAX_EVENT_PAGES, EasClient
 from deploykit.emulator import Emulator

@@ -1,16 +1,19 @@
 """ModelArts error answers → typed errors, which are retried, and what the user reads.
 
 The rows are reference/modelarts.md §3.5 (OTC error_codes.rst / status_code.rst) and the
-gateway codes of §5.3, written out here independently of the module's tables.
+gateway codes of §5.3, written out here independently of the dialect's tables.
 """
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 
 import httpx
 import pytest
 
 from deploykit.clients._retry import RetryableFailure, RetryPolicy
-from deploykit.clients.huawei._errors import error_fields, error_from_response
+from deploykit.clients.huawei._dialect import MODELARTS_DIALECT
 from deploykit.errors import ApiError, AuthError, ConflictError, NotFoundError, ThrottledError
 
 REQUEST_ID = "1ea6a5e1c4bd4a4b8e6f5b0a6c1d2e3f"
@@ -22,6 +25,10 @@ def answer(status: int, body: object, **headers: str) -> httpx.Response:
 
 def modelarts(status: int, code: str, message: str = "no", **headers: str) -> httpx.Response:
     return answer(status, {"error_code": code, "error_msg": message}, **headers)
+
+
+def error_from_response(response: httpx.Response, what: str) -> ApiError | RetryableFailure:
+    return MODELARTS_DIALECT.classify(response, what)
 
 
 @pytest.mark.parametrize(
@@ -117,9 +124,17 @@ def test_unknown_codes_go_by_status(status: int, expected: type[ApiError], retri
     assert type(error) is expected
 
 
-def test_retry_after_is_honoured_and_an_http_date_falls_back_to_backoff() -> None:
+def test_retry_after_in_seconds_or_as_a_future_date_is_honoured() -> None:
     seconds = error_from_response(modelarts(429, "ModelArts.6101", **{"Retry-After": "7"}), "ls")
     assert isinstance(seconds, RetryableFailure) and seconds.retry_after == 7.0
+    soon = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    dated = error_from_response(modelarts(503, "X", **{"Retry-After": soon}), "ls")
+    assert isinstance(dated, RetryableFailure) and dated.retry_after is not None
+    assert 25 < dated.retry_after <= 30
+
+
+def test_a_retry_after_date_in_the_past_falls_back_to_backoff() -> None:
+    # Not "retry at once": a past date only says the clocks disagree (clients._retry).
     dated = error_from_response(
         modelarts(503, "X", **{"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}), "ls"
     )
@@ -169,14 +184,18 @@ def test_message_shows_code_message_and_request_id() -> None:
 )
 def test_body_shapes_the_sdk_reads(body: object, code: str | None, message: str) -> None:
     status = 401 if code is None else 409
-    fields = error_fields(answer(status, body))
-    assert (fields.code, fields.message) == (code, message)
+    response = answer(status, body)
+    error = error_from_response(response, "get service")
+    assert (error.code, error.message) == (code, f"get service: {message}")
 
 
 def test_a_page_that_is_not_json_gives_the_reason_phrase() -> None:
     response = httpx.Response(502, content=b"<html>Bad Gateway</html>")
-    fields = error_fields(response)
-    assert (fields.code, fields.message, fields.request_id) == (None, "Bad Gateway", None)
+    failure = error_from_response(response, "list services")
+    assert isinstance(failure, RetryableFailure)
+    error = failure.error
+    assert (error.code, error.request_id) == (None, None)
+    assert error.message == "list services: Bad Gateway"
 
 
 def test_request_id_from_the_gateway_body_when_the_header_is_missing() -> None:

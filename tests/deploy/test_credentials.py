@@ -117,9 +117,10 @@ def test_plain_http_to_a_remote_host_is_refused(files: dict[str, str]) -> None:
                            env={**files, **KEY})
 
 
-def test_modelarts_is_not_supported_yet() -> None:
-    with pytest.raises(ConfigError, match="not supported yet"):
-        get("modelarts")
+def test_both_platforms_deploy_and_no_other() -> None:
+    assert (get("eas").title, get("modelarts").title) == ("PAI-EAS", "ModelArts")
+    with pytest.raises(ConfigError, match="is not one of: eas, modelarts"):
+        get("gcp")
 
 
 def test_a_named_profile_that_does_not_exist_is_an_error_not_a_fallback(

@@ -46,6 +46,9 @@ def test_what_is_not_rolled_back_and_why(
 
 def test_a_switch_that_fails_is_said_and_the_failure_stands() -> None:
     class Refusing:
+        def service_versions(self, name: str) -> list[object]:
+            return []
+
         def switch_version(self, name: str, version: int) -> None:
             raise ApiError("UpdateServiceVersion: Forbidden", code="Forbidden", status=403)
 

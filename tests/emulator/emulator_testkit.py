@@ -23,6 +23,7 @@ from deploykit.emulator import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_ACCESS_KEY_SECRET,
     Emulator,
+    EmulatorCore,
     Timings,
 )
 
@@ -108,10 +109,17 @@ def describe(client: httpx.Client, name: str = "image_test") -> dict[str, Any]:
     return body
 
 
+def serving(emulator: EmulatorCore) -> Iterator[ServedEmulator]:
+    """``emulator`` served for one test (``yield from`` it in a fixture), closed afterwards."""
+    with ServedEmulator(emulator) as server:
+        yield server
+    emulator.close()
+
+
 class ServedEmulator:
     """``emulator.asgi_app()`` under uvicorn in a thread on 127.0.0.1:<free port>."""
 
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: EmulatorCore) -> None:
         import socket
         import threading
 
@@ -148,13 +156,14 @@ class ServedEmulator:
 
 
 def first_line(stream: IO[str], timeout: float = 20.0) -> str:
+    """The first line a subprocess prints (``emulator serve``'s banner), without hanging."""
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
     return lines.get(timeout=timeout)
 
 
 @contextmanager
-def serving(*options: str, env: dict[str, str] | None = None) -> Iterator[str]:
+def emulator_serve(*options: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """`deploykit emulator serve --port 0 OPTIONS` in a subprocess; yields the URL it printed.
     Ctrl-C when done."""
     process = subprocess.Popen(

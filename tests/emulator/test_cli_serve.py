@@ -15,9 +15,9 @@ import pytest
 from emulator_testkit import (
     DEPLOYKIT,
     create,
+    emulator_serve,
     first_line,
     image_service,
-    serving,
     signed_client,
 )
 from pydantic import SecretStr
@@ -31,7 +31,7 @@ from deploykit.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
 def served(*options: str, env: dict[str, str] | None = None) -> Iterator[httpx.Client]:
     """`emulator serve --port 0 OPTIONS` in a subprocess, and a client signed with the
     documented defaults on the URL it printed; Ctrl-C when done."""
-    with serving(*options, env=env) as url:
+    with emulator_serve(*options, env=env) as url:
         defaults = Acs3Auth(DEFAULT_ACCESS_KEY_ID, SecretStr(DEFAULT_ACCESS_KEY_SECRET))
         with httpx.Client(base_url=url, auth=defaults, timeout=10) as client:
             yield client
@@ -146,12 +146,12 @@ def test_serve_with_defaults_prints_the_documented_credentials() -> None:
 @pytest.mark.parametrize(
     ("argv", "cause"),
     [
-        (["--platform", "modelarts"], "not supported yet"),
         (["--platform", "gcp"], "is not one of"),
         (["--access-key-id", "LTAI5tOnlyHalf"], "go together"),
         (["--fail-rate", "0.6", "--drop-rate", "0.6"], "must not exceed 1"),
         (["--token", "x"], "--platform modelarts"),
         (["--rollout-lag", "-1"], "--rollout-lag"),
+        (["--platform", "modelarts", "--rollout-lag", "1"], "--rollout-lag is for --platform eas"),
     ],
 )
 def test_bad_options_are_exit_2_with_a_cause(

@@ -33,12 +33,26 @@ from urllib.parse import quote
 import httpx
 
 from deploykit.clients._api import ApiClient, Reply
-from deploykit.clients._capabilities import InstanceState, ServiceEvent
+from deploykit.clients._capabilities import (
+    InstanceState,
+    ServiceAccess,
+    ServiceAnswer,
+    ServiceEvent,
+    ServiceRequest,
+    ServiceVersion,
+)
+from deploykit.clients._http import timeout_within
+from deploykit.clients._invoke import ServiceCaller
 from deploykit.clients._retry import RetryableFailure, RetryPolicy
 from deploykit.clients._wait import Phase, Progress
 from deploykit.clients.alibaba._dialect import EAS_DIALECT
-from deploykit.clients.alibaba._records import event_record, instance_record
-from deploykit.errors import NotFoundError, SpecError
+from deploykit.clients.alibaba._readings import (
+    access_from,
+    event_from,
+    instance_from,
+    version_from,
+)
+from deploykit.errors import ConfigError, NotFoundError, SpecError
 
 # reference/eas.md §3.2 (ListServices): PageSize defaults to 100.
 LIST_PAGE_SIZE = 100
@@ -81,9 +95,12 @@ class EasClient(ApiClient):
         *,
         policy: RetryPolicy | None = None,
         on_retry: Callable[[RetryableFailure, float], None] | None = None,
+        caller: ServiceCaller | None = None,
     ) -> None:
         super().__init__(http, EAS_DIALECT, policy=policy, on_retry=on_retry)
         self.region = region
+        # Reaches the services' own endpoints (invoke), over the same transport.
+        self._caller = caller or ServiceCaller()
 
     # -- operations ---------------------------------------------------------------------
 
@@ -130,8 +147,11 @@ class EasClient(ApiClient):
             body=spec,
         )
 
-    def delete(self, name: str) -> Reply:
+    def delete(self, name: str, *, with_model: bool = False) -> Reply:
         """DeleteService; after an unknown outcome, a service gone or going counts as deleted."""
+        if with_model:
+            raise ConfigError("--with-model is for ModelArts",
+                              hint="an EAS service has no separate model: delete it alone")
         return self.once_only(
             lambda: self.send("DeleteService", "DELETE", self._path(name), retry=False),
             settled=lambda: self._settled(name, DELETING_STATES, "is terminating", gone_ok=True),
@@ -170,13 +190,12 @@ class EasClient(ApiClient):
         start_time: datetime | None = None,
         end_time: datetime | None = None,
         page_size: int = LIST_PAGE_SIZE,
-        max_pages: int = MAX_EVENT_PAGES,
     ) -> list[dict[str, Any]]:
         """DescribeServiceEvent (``Time``, ``Type`` Normal|Warning, ``Reason``, ``Message``,
         ``Resource`` Service|Pod; reference/eas.md §3.3), oldest first.
 
-        Every page up to ``max_pages``; past that, the newest pages (the ones that explain
-        what is happening now). The server's default window is the last 7 days;
+        Every page up to ``MAX_EVENT_PAGES``; past that, the newest pages (the ones that
+        explain what is happening now). The server's default window is the last 7 days;
         ``start_time``/``end_time`` narrow it (naive datetimes are local time).
         """
         params = {"PageSize": str(page_size)}
@@ -189,8 +208,8 @@ class EasClient(ApiClient):
         path = self._path(name, "events")
         first = self._page_num("DescribeServiceEvent", path, params, 1)
         pages = int(first.get("TotalPageNum") or 1)
-        events = list(first.get("Events") or []) if pages <= max_pages else []
-        for number in range(max(2, pages - max_pages + 1), pages + 1):
+        events = list(first.get("Events") or []) if pages <= MAX_EVENT_PAGES else []
+        for number in range(max(2, pages - MAX_EVENT_PAGES + 1), pages + 1):
             page = self._page_num("DescribeServiceEvent", path, params, number)
             events.extend(page.get("Events") or [])
         return events
@@ -279,20 +298,34 @@ class EasClient(ApiClient):
             settled=restarted,
         )
 
-    # -- Diagnosable (clients/_capabilities.py): what explains a failed wait ------------------
+    # -- capabilities (clients._capabilities): the operations above in deploykit's shapes --
 
-    def warning_events(self, name: str, *, since: datetime) -> list[ServiceEvent]:
-        # The newest page only: a crash loop can fill many; the last ones say what is wrong.
-        found = self.events(name, event_type="Warning", start_time=since, max_pages=1)
-        return [event_record(event) for event in found]
+    def service_events(
+        self, name: str, *, event_type: str | None = None, since: datetime | None = None
+    ) -> list[ServiceEvent]:
+        events = self.events(name, event_type=event_type, start_time=since)
+        return [event_from(e) for e in events]
 
-    def instance_states(self, name: str) -> list[InstanceState]:
-        return [instance_record(instance) for instance in self.instances(name)]
+    def service_instances(self, name: str) -> list[InstanceState]:
+        return [instance_from(i) for i in self.instances(name)]
 
-    def log_tail(
-        self, name: str, instance: str, *, lines: int, previous: bool = False
+    def instance_log(
+        self, name: str, instance: str, *, keyword: str | None = None, lines: int = 100,
+        previous: bool = False,
     ) -> list[str]:
-        return [str(line) for line in self.logs(name, instance, limit=lines, previous=previous)]
+        found = self.logs(name, instance, keyword=keyword, limit=lines, previous=previous)
+        return [str(line) for line in found]
+
+    def service_versions(self, name: str) -> list[ServiceVersion]:
+        """ListServiceVersions, with the one DescribeService calls CurrentVersion marked."""
+        serving = _version(self.describe(name).get("CurrentVersion"))
+        return [version_from(v, serving) for v in self.versions(name)]
+
+    def service_access(self, name: str) -> ServiceAccess:
+        return access_from(self.describe(name))
+
+    def call_service(self, request: ServiceRequest) -> ServiceAnswer:
+        return self._caller.send(request, timeout=timeout_within(self.policy.remaining()))
 
     # -- reading answers ------------------------------------------------------------------
 
@@ -345,20 +378,12 @@ class EasClient(ApiClient):
         self, action: str, path: str, key: str, params: Mapping[str, str] | None = None
     ) -> Iterator[dict[str, Any]]:
         """Every item of a list paged by PageNumber/PageSize with a TotalCount (§3.2)."""
-        page = 1
-        seen = 0
-        while True:
+
+        def read(page: int) -> Mapping[str, Any]:
             query = {**(params or {}), "PageNumber": str(page), "PageSize": str(LIST_PAGE_SIZE)}
-            body = self.send(action, "GET", path, params=query).body
-            items = body.get(key) or []
-            yield from items
-            seen += len(items)
-            total = body.get("TotalCount")
-            # Without a TotalCount, a short page is the last one.
-            last = seen >= int(total) if total is not None else len(items) < LIST_PAGE_SIZE
-            if not items or last:
-                return
-            page += 1
+            return self.send(action, "GET", path, params=query).body
+
+        return self.pages(read, first=1, items=key, total="TotalCount", size=LIST_PAGE_SIZE)
 
     def _page_num(
         self, action: str, path: str, params: Mapping[str, str], number: int

@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from deploykit.clients.huawei._errors import error_from_response
+from deploykit.clients.huawei._dialect import MODELARTS_DIALECT
 from deploykit.errors import AuthError
 
 TOKEN_PATH = "/v3/auth/tokens"  # noqa: S105 - a URL path
@@ -69,7 +69,7 @@ class IamTokenAuth(httpx.Auth):
     ``iam_endpoint`` comes from ``_endpoints.iam_endpoint(region)``; ``project_name`` is the
     region's project (``cn-north-4``, or a sub-project name). ``clock`` is injectable.
     Raises, out of ``client.send``: the typed error or ``RetryableFailure`` of
-    ``_errors.error_from_response`` when IAM refuses or fails, ``AuthError`` when it answers
+    ``MODELARTS_DIALECT.classify`` when IAM refuses or fails, ``AuthError`` when it answers
     without a token, and httpx transport errors as they are.
     """
 
@@ -129,7 +129,7 @@ class IamTokenAuth(httpx.Auth):
             f"project {self._project_name!r}"
         )
         if not response.is_success:
-            raise error_from_response(response, what)
+            raise MODELARTS_DIALECT.classify(response, what)
         value = response.headers.get(HEADER_SUBJECT_TOKEN)
         if not value:
             raise AuthError(

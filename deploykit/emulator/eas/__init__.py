@@ -10,14 +10,14 @@ on the core with a store, faults and a clock.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 
 from deploykit.clients.alibaba._signer import split_raw_path
-from deploykit.emulator._cloud_api import Answer, ApiFailure, Reply, Request
+from deploykit.emulator._cloud_api import Answer, ApiFailure, JsonAnswers, Reply, Request
 from deploykit.emulator._emulator import EmulatorCore, EmulatorSettings
 from deploykit.emulator._faults import Fault, Faults
 from deploykit.emulator._lifecycle import Timings
@@ -35,9 +35,6 @@ from deploykit.errors import ConfigError
 DEFAULT_ACCESS_KEY_ID = "LTAI5tDeployKitEmulator"
 DEFAULT_ACCESS_KEY_SECRET = "deploykit-emulator-secret"  # noqa: S105 - a documented default
 DEFAULT_REGION = "cn-shanghai"
-_JSON = ("content-type", "application/json;charset=utf-8")
-# Alibaba Cloud answers carry the request id as a header too, errors included (§3.6).
-_REQUEST_ID = "x-acs-request-id"
 # Which injected server fault answers with which code (reference/eas.md §3.6: Terraform's
 # NeedRetry lists ServiceUnavailable; a 5xx of either kind is retried).
 _FAULT_CODES = {
@@ -48,8 +45,12 @@ _FAULT_CODES = {
 }
 
 
-class EasApi:
+class EasApi(JsonAnswers):
     """PAI-EAS for one account in one region, over one store."""
+
+    content_type = "application/json;charset=utf-8"
+    # Alibaba Cloud answers carry the request id as a header too, errors included (§3.6).
+    request_id_header = "x-acs-request-id"
 
     def __init__(
         self,
@@ -96,23 +97,18 @@ class EasApi:
         call = route(request.method, path, dict(query), request.body)
         return Answer(self.services.call(call, now), created=call.action == "CreateService")
 
-    def reply(self, answer: Answer, request_id: str) -> Reply:
-        body = {**answer.body, "RequestId": request_id}
-        return Reply(200, self._headers(request_id), json.dumps(body, ensure_ascii=False).encode())
+    def answer_body(self, body: dict[str, Any], request_id: str) -> dict[str, Any]:
+        return {**body, "RequestId": request_id}
 
-    def error_reply(self, failure: ApiFailure, request_id: str) -> Reply:
-        return Reply(failure.status, self._headers(request_id), error_body(failure, request_id))
+    def error_body(self, failure: ApiFailure, request_id: str) -> dict[str, Any]:
+        return error_body(failure, request_id)
 
-    def fault_reply(self, fault: Fault, retry_after_ms: int, request_id: str) -> Reply:
-        reply = self.error_reply(EasFailure(_FAULT_CODES[fault]), request_id)
-        if fault is not Fault.THROTTLE:
-            return reply
+    def fault_failure(self, fault: Fault) -> ApiFailure:
+        return EasFailure(_FAULT_CODES[fault])
+
+    def retry_after_header(self, retry_after_ms: int) -> tuple[str, str]:
         # §3.6: throttled answers carry x-acs-retry-after in milliseconds.
-        retry_after = ("x-acs-retry-after", str(retry_after_ms))
-        return Reply(reply.status, [*reply.headers, retry_after], reply.body)
-
-    def _headers(self, request_id: str) -> list[tuple[str, str]]:
-        return [_JSON, (_REQUEST_ID, request_id)]
+        return ("x-acs-retry-after", str(retry_after_ms))
 
 
 class Emulator(EmulatorCore):

@@ -7,14 +7,13 @@ one SQLite file never interleave halfway through a call.
 
 from __future__ import annotations
 
-import re
 import secrets
 import string
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
+from deploykit.emulator._cloud_api import Routes
 from deploykit.emulator._lifecycle import Operation, Snapshot, Timings
 from deploykit.emulator._store import Store
 from deploykit.emulator.eas._errors import EasFailure
@@ -38,25 +37,22 @@ from deploykit.emulator.eas._view import endpoints, new_event, service_view
 Body = dict[str, Any]
 _SERVICE = r"/api/v2/services/(?P<cluster>[^/]+)/(?P<name>[^/]+)"
 # (method, path pattern, action) — §3.2. ClusterId is the region.
-ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
-    (method, re.compile(f"^{pattern}$"), action)
-    for method, pattern, action in (
-        ("POST", "/api/v2/services", "CreateService"),
-        ("GET", "/api/v2/services", "ListServices"),
-        ("GET", _SERVICE, "DescribeService"),
-        ("PUT", _SERVICE, "UpdateService"),
-        ("DELETE", _SERVICE, "DeleteService"),
-        ("PUT", _SERVICE + "/start", "StartService"),
-        ("PUT", _SERVICE + "/stop", "StopService"),
-        ("PUT", _SERVICE + "/scale", "ScaleService"),
-        ("GET", _SERVICE + "/events", "DescribeServiceEvent"),
-        # Served by _service_ops.ServiceOpsApi.
-        ("GET", _SERVICE + "/instances", "ListServiceInstances"),
-        ("GET", _SERVICE + "/logs", "DescribeServiceLog"),
-        ("GET", _SERVICE + "/versions", "ListServiceVersions"),
-        ("PUT", _SERVICE + "/version", "UpdateServiceVersion"),
-        ("PUT", _SERVICE + "/restart", "RestartService"),
-    )
+ROUTES = Routes(
+    ("POST", "/api/v2/services", "CreateService"),
+    ("GET", "/api/v2/services", "ListServices"),
+    ("GET", _SERVICE, "DescribeService"),
+    ("PUT", _SERVICE, "UpdateService"),
+    ("DELETE", _SERVICE, "DeleteService"),
+    ("PUT", _SERVICE + "/start", "StartService"),
+    ("PUT", _SERVICE + "/stop", "StopService"),
+    ("PUT", _SERVICE + "/scale", "ScaleService"),
+    ("GET", _SERVICE + "/events", "DescribeServiceEvent"),
+    # Served by _ops.ServiceOpsApi.
+    ("GET", _SERVICE + "/instances", "ListServiceInstances"),
+    ("GET", _SERVICE + "/logs", "DescribeServiceLog"),
+    ("GET", _SERVICE + "/versions", "ListServiceVersions"),
+    ("PUT", _SERVICE + "/version", "UpdateServiceVersion"),
+    ("PUT", _SERVICE + "/restart", "RestartService"),
 )
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -71,12 +67,10 @@ class Call:
 
 
 def route(method: str, path: str, query: Mapping[str, str], body: bytes) -> Call:
-    for verb, pattern, action in ROUTES:
-        match = pattern.match(path)
-        if match and verb == method.upper():
-            groups = match.groupdict()
-            cluster, name = unquote(groups.get("cluster", "")), unquote(groups.get("name", ""))
-            return Call(action, cluster, name, query, body)
+    found = ROUTES.find(method, path)
+    if found is not None:
+        action, params = found
+        return Call(action, params.get("cluster", ""), params.get("name", ""), query, body)
     raise EasFailure("InvalidAction.NotFound", f"No API for {method.upper()} {path}")
 
 

@@ -10,9 +10,9 @@ Alibaba Cloud gateway's common codes; clients should classify by code family (``
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from deploykit.emulator._cloud_api import ApiFailure
 
@@ -81,14 +81,12 @@ def new_request_id() -> str:
     return str(uuid.uuid4()).upper()
 
 
-def error_body(failure: ApiFailure, request_id: str) -> bytes:
-    return json.dumps(
-        {
-            "RequestId": request_id,
-            "HostId": HOST_ID,
-            "Code": failure.code,
-            "Message": failure.message,
-            "HttpCode": failure.status,
-            "Success": False,
-        }
-    ).encode()
+def error_body(failure: ApiFailure, request_id: str) -> dict[str, Any]:
+    return {
+        "RequestId": request_id,
+        "HostId": HOST_ID,
+        "Code": failure.code,
+        "Message": failure.message,
+        "HttpCode": failure.status,
+        "Success": False,
+    }

@@ -14,7 +14,7 @@ from typing import Any
 
 from deploykit import facts
 from deploykit.emulator._lifecycle import Lifecycle, Operation, Phases
-from deploykit.emulator._store import Transaction
+from deploykit.emulator._store import Table, Transaction
 
 # The store's kind for EAS services (one table holds every platform's records).
 KIND = "eas.service"
@@ -78,24 +78,12 @@ class ServiceRecord:
         return cls(**data)
 
 
-class Services:
+class Services(Table[ServiceRecord]):
     """EAS service records inside one store transaction, by name."""
 
     def __init__(self, tx: Transaction) -> None:
-        self._tx = tx
-
-    def get(self, name: str) -> ServiceRecord | None:
-        data = self._tx.get(KIND, name)
-        return None if data is None else ServiceRecord.from_json(data)
-
-    def put(self, record: ServiceRecord) -> None:
-        self._tx.put(KIND, record.name, record.to_json())
-
-    def delete(self, name: str) -> None:
-        self._tx.delete(KIND, name)
-
-    def all(self) -> list[ServiceRecord]:
-        return [ServiceRecord.from_json(data) for data in self._tx.all(KIND)]
+        super().__init__(tx, KIND, load=ServiceRecord.from_json, dump=ServiceRecord.to_json,
+                         key=lambda record: record.name)
 
 
 def instance_count(config: Mapping[str, Any]) -> int:
