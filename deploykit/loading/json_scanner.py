@@ -30,6 +30,7 @@ _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"(?:\s*:)?|[,{}\[\]]|[^\s{}\[\],:"]
 _OBJECT = -1  # a frame's index when the frame is an object, not an array
 _KEY = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")\s*:')
 _SPACE = re.compile(r"[ \t\r\n]*")
+_INTEGER = re.compile(r"-?[0-9]+")
 _ARRAY_INDEX = re.compile(r"(?:0|[1-9][0-9]*)\Z")  # RFC 6901: no leading zeros
 # Its C scanner gives the end offset of the JSON value at an offset: how members are skipped.
 _DECODER = json.JSONDecoder()
@@ -195,6 +196,21 @@ def literal_offset(text: str, literal: str) -> int | None:
     for match in _TOKEN.finditer(text):
         if match.group() == literal:  # strings and keys start with '"', never equal
             return match.start()
+    return None
+
+
+def long_integer(text: str, max_digits: int) -> tuple[str, int, int] | None:
+    """(pointer, offset, digit count) of the first integer with more than ``max_digits``
+    digits in a JSON ``text`` that is valid up to it, or None."""
+    for match in _TOKEN.finditer(text):
+        lexeme = match.group()
+        digits = len(lexeme) - lexeme.startswith("-")
+        if digits > max_digits and _INTEGER.fullmatch(lexeme):
+            offset = match.start()
+            # The text may be broken after the integer: index only what comes before it.
+            entries = scan(text[: offset + 1]).entries
+            pointer = next((p for p, (_, at) in entries.items() if at == offset), "")
+            return pointer, offset, digits
     return None
 
 
