@@ -16,7 +16,9 @@ per RFC 6901 (``~`` → ``~0``, ``/`` → ``~1``) by :mod:`deploykit.pointer`.
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +30,6 @@ from deploykit.pointer import escape, unescape
 # dispatches on the first character, which is about twice as fast as `lastgroup`.
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"(?:\s*:)?|[,{}\[\]]|[^\s{}\[\],:"]+')
 _OBJECT = -1  # a frame's index when the frame is an object, not an array
-_KEY = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")\s*:')
 _SPACE = re.compile(r"[ \t\r\n]*")
 _COLON = re.compile(r"[ \t\r\n]*:[ \t\r\n]*")
 _SEPARATOR = re.compile(r"[ \t\r\n]*(?:,[ \t\r\n]*)?")
@@ -36,7 +37,8 @@ _INTEGER = re.compile(r"-?[0-9]+")
 _ARRAY_INDEX = re.compile(r"(?:0|[1-9][0-9]*)\Z")  # RFC 6901: no leading zeros
 # Its C scanner gives the end offset of the JSON value at an offset: how members are skipped.
 _DECODER = json.JSONDecoder()
-_scan_once = _DECODER.scan_once
+# (typeshed declares make_scanner's parameter as its own class, not the decoder it takes)
+_scan_once: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(_DECODER)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
