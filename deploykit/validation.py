@@ -73,8 +73,9 @@ def validate_paths(
     *,
     stdin_name: str | None = None,
 ) -> Report:
-    """Validate every file named or found under ``paths``. An unreadable file becomes a
-    FileReport with one DK001 error (``readable=False``) so every other file is still checked."""
+    """Validate every file named or found under ``paths``. A path that cannot be read becomes
+    a FileReport with one DK error saying why (``readable=False``: DK001, or DK005/DK006 when
+    a more precise rule does), so every other file is still checked."""
     report = Report()
     # A path that cannot be reached (missing, a link loop, an unreadable directory) is a
     # target with its problem, reported in its place beside the others.

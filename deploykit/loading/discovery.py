@@ -131,28 +131,22 @@ def _walk(directory: str, visited: set[tuple[int, int]]) -> Iterator[Target]:
 
 
 def _entry(entry: os.DirEntry[str], visited: set[tuple[int, int]]) -> Iterator[Target]:
-    # normpath: `validate .` reports `eas/image.json`, not `./eas/image.json`.
     kind = _kind_by_name(entry.name)
+    # normpath: `validate .` reports `eas/image.json`, not `./eas/image.json`.
+    path = os.path.normpath(entry.path)
     try:
         # From the directory listing (no system call) unless the entry is a symbolic link.
         if entry.is_dir():
             yield from _walk(entry.path, visited)
-            return
-        if kind is None:
-            return
-        if entry.is_file():
-            yield Target(os.path.normpath(entry.path), kind)
-            return
-        mode = entry.stat().st_mode  # a spec's name on something else: say what it is
+        elif kind is not None and entry.is_file():
+            yield Target(path, kind)
+        elif kind is not None:  # a spec's name on a FIFO, socket or device: say what it is
+            yield Target(path, kind, refusal(entry.stat().st_mode, path))
     except OSError as err:
         # A link loop leads nowhere, and may have been a directory full of specs: always
         # reported. A dangling link is reported where its name is a spec's.
         if kind is not None or not isinstance(err, FileNotFoundError):
-            path = os.path.normpath(entry.path)
             yield Target(path, kind or "spec", _missing(err, path))
-        return
-    path = os.path.normpath(entry.path)
-    yield Target(path, kind, refusal(mode, path))
 
 
 def _kind_by_name(name: str) -> Literal["spec", "image"] | None:
