@@ -38,13 +38,16 @@ def dumps(value: Any) -> str:
 
 def _write(value: Any, newline: str, parts: list[str]) -> None:
     """Append ``value`` to ``parts``; ``newline`` is a line break and the indentation of the
-    line ``value`` starts on. Strings, the most common members, are written in the loops
+    line ``value`` starts on. Strings, the most common members, are written in the loop
     without a call of their own."""
+    if not isinstance(value, (dict, list)):
+        parts.append(_scalar(value))
+        return
+    if not value:
+        parts.append("{}" if isinstance(value, dict) else "[]")
+        return
+    inner = newline + _INDENT
     if isinstance(value, dict):
-        if not value:
-            parts.append("{}")
-            return
-        inner = newline + _INDENT
         separator = "{" + inner
         for key, member in value.items():
             if type(member) is str:
@@ -54,19 +57,13 @@ def _write(value: Any, newline: str, parts: list[str]) -> None:
                 _write(member, inner, parts)
             separator = "," + inner
         parts.append(newline + "}")
-    elif isinstance(value, list):
-        if not value:
-            parts.append("[]")
-            return
-        inner = newline + _INDENT
+    else:
         separator = "[" + inner
         for item in value:
             parts.append(separator)
             _write(item, inner, parts)
             separator = "," + inner
         parts.append(newline + "]")
-    else:
-        parts.append(_scalar(value))
 
 
 def _scalar(value: Any) -> str:
