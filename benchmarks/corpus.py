@@ -5,10 +5,12 @@
 
 The files look like what users deploy with ``eascmd create``: custom-image services from
 seeds/004 and the official appendix (reference/eas.md §1.13), with varied metadata, env,
-prepare, health checks, storage, autoscaler and rpc settings. About one file in twelve carries
-a finding a user really makes (a reserved port, a misspelled key, a port given as a string, a
-shell command in `command`, a bad requirement string), so the benchmark measures the path
-that builds diagnostics too, not only the clean path.
+prepare, health checks, storage, autoscaler and rpc settings. About one file in five carries
+a finding a user really makes (a reserved port, a zero health-check threshold, a misspelled
+key, a port given as a string, a shell command in `command`, a bad requirement string, memory
+in GB, a name with capitals), as in a repository that CI checks (issue #12: "about 20% have
+findings"), so the benchmark measures the path that builds diagnostics too, not only the
+clean path.
 
 The corpus directory is git-ignored; it is regenerated when its manifest differs.
 """
@@ -20,12 +22,13 @@ import json
 import random
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_OUT = ROOT / "corpus"
 DEFAULT_COUNT = 10_000
 SEED = 20_260_511  # fixed: every run and every machine measures the same files
+FINDING_RATE = 0.2  # the share of files with a planted mistake (issue #12)
 
 REGIONS = ("cn-shanghai", "cn-hangzhou", "cn-beijing", "cn-shenzhen", "ap-southeast-1")
 # Pullable by default: the VPC registry addresses (reference/eas.md §1.5).
@@ -61,8 +64,9 @@ INSTANCE_TYPES = (
 )
 
 
-def service(rng: random.Random, index: int) -> dict[str, Any]:
-    """One service spec; index makes names unique, rng varies everything else."""
+def service(rng: random.Random, index: int) -> tuple[dict[str, Any], bool]:
+    """One service spec, and whether a mistake was planted in it; index makes names unique,
+    rng varies everything else."""
     region = rng.choice(REGIONS)
     app = rng.choice(APPS)
     port = rng.choice((8000, 8001, 5000, 7860, 9000, 8501))
@@ -128,15 +132,17 @@ def service(rng: random.Random, index: int) -> dict[str, Any]:
         ]
     if rng.random() < 0.25:
         spec["autoscaler"] = {"min": 1, "max": rng.randint(2, 10), "strategies": {"qps": 10}}
-    if rng.random() < 1 / 12:
+    mistake = rng.random() < FINDING_RATE
+    if mistake:
         _add_finding(rng, spec)
-    return spec
+    return spec, mistake
 
 
 def _add_finding(rng: random.Random, spec: dict[str, Any]) -> None:
     """A mistake users make, one per file (see the module docstring)."""
     container = spec["containers"][0]
-    mistake = rng.randrange(5)
+    metadata = spec["metadata"]
+    mistake = rng.randrange(9)
     if mistake == 0:
         container["port"] = rng.choice((8080, 9090))  # seeds/004: reserved by the EAS engine
     elif mistake == 1:
@@ -146,26 +152,47 @@ def _add_finding(rng: random.Random, spec: dict[str, Any]) -> None:
     elif mistake == 3:
         container.pop("script", None)
         container["command"] = "cd /app && python server.py"
-    else:
+    elif mistake == 4:
         container["prepare"] = {"pythonRequirements": ["numpy==", "torch>=2.1"]}
+    elif mistake == 5:  # a threshold of 0: Kubernetes probes need at least 1
+        probe = container.setdefault(
+            "health_check", {"tcp_socket": {"port": container["port"]}, "period_seconds": 10}
+        )
+        probe[rng.choice(("failure_threshold", "success_threshold", "period_seconds"))] = 0
+    elif mistake == 6:
+        metadata["memory"] = rng.choice((8, 16, 32))  # GB where EAS reads MB
+    elif mistake == 7:
+        metadata["instances"] = metadata.pop("instance")  # did you mean `instance`?
+    else:
+        metadata["name"] = metadata["name"].replace("_", "-").title()
 
 
-def generate(out: Path = DEFAULT_OUT, count: int = DEFAULT_COUNT) -> list[Path]:
+class Corpus(NamedTuple):
+    paths: list[Path]
+    planted: frozenset[Path]  # the files with a planted mistake
+
+
+def generate(out: Path = DEFAULT_OUT, count: int = DEFAULT_COUNT) -> Corpus:
     """Write ``count`` files into ``out`` (reusing an identical corpus already there)."""
     # Not a *.json name: `deploykit validate benchmarks/corpus` must see only the specs.
     manifest = out / ".manifest"
     wanted = {"seed": SEED, "count": count, "generator": _fingerprint()}
     paths = [out / f"svc_{i:05d}.json" for i in range(count)]
-    if manifest.exists() and json.loads(manifest.read_text()) == wanted:
-        return paths
+    found = json.loads(manifest.read_text()) if manifest.exists() else {}
+    if found.get("corpus") == wanted:
+        return Corpus(paths, frozenset(paths[i] for i in found["planted"]))
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     rng = random.Random(SEED)
+    planted = []
     for i, path in enumerate(paths):
-        path.write_text(json.dumps(service(rng, i), indent=2) + "\n", encoding="utf-8")
-    manifest.write_text(json.dumps(wanted))
-    return paths
+        spec, mistake = service(rng, i)
+        path.write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
+        if mistake:
+            planted.append(i)
+    manifest.write_text(json.dumps({"corpus": wanted, "planted": planted}))
+    return Corpus(paths, frozenset(paths[i] for i in planted))
 
 
 def _fingerprint() -> int:
@@ -178,8 +205,8 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
-    paths = generate(args.out, args.count)
-    print(f"{len(paths)} files in {args.out}")
+    corpus = generate(args.out, args.count)
+    print(f"{len(corpus.paths)} files in {args.out}, {len(corpus.planted)} with a planted mistake")
 
 
 if __name__ == "__main__":

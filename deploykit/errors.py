@@ -39,7 +39,11 @@ class SpecRefused(DeployKitError):
 
 
 class SpecError(DeployKitError):
-    """A spec file could not be read or parsed: unreadable, not UTF-8, broken JSON/YAML, too big."""
+    """A spec file could not be read or parsed: unreadable, not UTF-8, broken JSON/YAML, too big.
+
+    ``rule`` is the id of the DK rule that reports it (DK001 unless a more precise one says
+    why, e.g. a FIFO that is refused unread); ``pointer`` names the value at fault, if one is.
+    """
 
     def __init__(
         self,
@@ -49,11 +53,15 @@ class SpecError(DeployKitError):
         line: int | None = None,
         column: int | None = None,
         hint: str | None = None,
+        rule: str = "DK001",
+        pointer: str | None = None,
     ) -> None:
         super().__init__(message, hint=hint)
         self.path = path
         self.line = line
         self.column = column
+        self.rule = rule
+        self.pointer = pointer
 
     def __str__(self) -> str:
         where = self.path or "<input>"

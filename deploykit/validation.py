@@ -62,27 +62,22 @@ def validate_paths(
     *,
     stdin_name: str | None = None,
 ) -> Report:
-    """Validate every file named or found under ``paths``. An unreadable file becomes a
-    FileReport with one DK001 error (``readable=False``) so every other file is still checked."""
+    """Validate every file named or found under ``paths``. A path that cannot be read becomes
+    a FileReport with one DK error saying why (``readable=False``: DK001, or DK005/DK006 when
+    a more precise rule does), so every other file is still checked."""
     report = Report()
-    seen: set[Target] = set()
-    for path in paths:
-        # One path at a time: a missing path is reported with the others, not instead of them.
-        try:
-            targets = discover([path], platform=options.platform)
-        except SpecError as err:
-            report.files.append(_unreadable(err, path))
-            continue
-        for target in targets:
-            if target not in seen:
-                seen.add(target)
-                report.files.extend(_validate_target(target, options, stdin_name))
+    # A path that cannot be reached (missing, a link loop, an unreadable directory) is a
+    # target with its problem, reported in its place beside the others.
+    for target in discover(paths, platform=options.platform):
+        report.files.extend(_validate_target(target, options, stdin_name))
     return report
 
 
 def _validate_target(
     target: Target, options: ValidateOptions, stdin_name: str | None
 ) -> list[FileReport]:
+    if target.problem is not None:
+        return [_unreadable(target.problem, target.path)]
     if target.kind == "image":
         check_image: Callable[..., list[FileReport]] = importlib.import_module(
             IMAGE_CHECKER
@@ -102,10 +97,10 @@ def _validate_target(
 
 
 def _unreadable(err: SpecError, path: str) -> FileReport:
-    from deploykit.loading.findings import UNREADABLE
+    from deploykit.loading.findings import BY_ID
 
-    diagnostic = UNREADABLE(
-        None, err.message, suggestion=err.hint, line=err.line, column=err.column
+    diagnostic = BY_ID[err.rule](
+        err.pointer, err.message, suggestion=err.hint, line=err.line, column=err.column
     )
     return FileReport(err.path or path, "unknown", [diagnostic], readable=False)
 

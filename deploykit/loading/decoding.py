@@ -8,11 +8,13 @@ is the one-line cause and whose hint is the fix (issue #2, "Bad input").
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import sys
-from stat import S_ISREG
+from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 
 from deploykit.errors import SpecError
+from deploykit.loading.findings import NOT_A_REGULAR_FILE
 from deploykit.loading.limits import MAX_SPEC_BYTES, describe_size
 from deploykit.loading.source_map import position_of
 
@@ -33,11 +35,19 @@ def read_file(path: str) -> bytes:
 
     Plain ``os`` calls on a descriptor: a corpus run reads thousands of small files, and
     ``pathlib`` plus a buffered file object cost more than the ``json.loads`` that follows.
+    Only a regular file is opened: opening a FIFO waits for a writer, forever in CI.
     """
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        info = os.stat(path)  # noqa: PTH116 - per file of a corpus: no Path object (above)
+        refused = refusal(info.st_mode, path)
+        if refused is not None:
+            raise refused
+        check_size(info.st_size, path)
+        # O_NONBLOCK: should the file be swapped for a FIFO after the stat, the open still
+        # returns at once (a regular file ignores the flag).
+        descriptor = os.open(path, _OPEN_FLAGS)
         try:
-            data = _read_bounded(descriptor, path)
+            data = _read_bounded(descriptor, info.st_size, path)
         finally:
             os.close(descriptor)
     except FileNotFoundError:
@@ -46,12 +56,6 @@ def read_file(path: str) -> bytes:
             path=path,
             hint="check the path (it is relative to the current directory)",
         ) from None
-    except IsADirectoryError:
-        raise SpecError(
-            "is a directory, expected a spec file",
-            path=path,
-            hint="name a .json/.yaml file, or pass the directory to validate every spec in it",
-        ) from None
     except PermissionError:
         raise SpecError(
             "permission denied",
@@ -59,26 +63,64 @@ def read_file(path: str) -> bytes:
             hint="make the file readable by this user (e.g. chmod a+r), or run as its owner",
         ) from None
     except OSError as err:
-        raise SpecError(
-            f"cannot read the file: {err.strerror or err}",
-            path=path,
-            hint="check that the path is a regular, readable file",
-        ) from None
+        raise unreachable(err, path) from None
     return data
 
 
-def _read_bounded(descriptor: int, path: str) -> bytes:
-    info = os.fstat(descriptor)
-    check_size(info.st_size, path)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+# What a path that is not a regular file is, in words (the stat module's own predicates).
+_SPECIAL_FILES = (
+    (S_ISFIFO, "a FIFO (named pipe)"),
+    (S_ISSOCK, "a socket"),
+    (S_ISCHR, "a character device"),
+    (S_ISBLK, "a block device"),
+)
+
+
+def refusal(mode: int, path: str) -> SpecError | None:
+    """Why a path of this ``stat`` mode is not read, or None for a regular file."""
+    if S_ISREG(mode):
+        return None
+    if S_ISDIR(mode):
+        return SpecError(
+            "is a directory, expected a spec file",
+            path=path,
+            hint="name a .json/.yaml file, or pass the directory to validate every spec in it",
+        )
+    kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "not a regular file")
+    return SpecError(
+        f"is {kind}, not a regular file: not read",
+        path=path,
+        hint="name the spec file itself; to pipe a spec in, use `-` "
+        "(cat spec.json | deploykit validate -)",
+        rule=NOT_A_REGULAR_FILE.id,
+    )
+
+
+def unreachable(err: OSError, path: str) -> SpecError:
+    """A path that cannot be reached or read, for a reason other than a missing file or a
+    permission (those have their own words): a symbolic link loop, an I/O error."""
+    if err.errno == errno.ELOOP:
+        return SpecError(
+            "symbolic link loop: the link leads back to itself, not to a file",
+            path=path,
+            hint="point the link at a real file or directory, or remove it",
+        )
+    return SpecError(
+        f"cannot read the file: {err.strerror or err}",
+        path=path,
+        hint="check that the path is a regular, readable file",
+    )
+
+
+def _read_bounded(descriptor: int, size: int, path: str) -> bytes:
     # A regular file's size is known: ask for one byte more, to see the end in one read.
-    # Anything else (a FIFO, /dev/stdin) is read in chunks up to the limit.
-    chunk_size = info.st_size + 1 if S_ISREG(info.st_mode) else 1024 * 1024
     chunks: list[bytes] = []
     total = 0
-    while chunk := os.read(descriptor, chunk_size):
+    while chunk := os.read(descriptor, size + 1):
         chunks.append(chunk)
         total += len(chunk)
-        check_size(total, path)  # it grew while we read it, or is an endless special file
+        check_size(total, path)  # it grew while we read it
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 

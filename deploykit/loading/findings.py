@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from deploykit.diagnostics import Diagnostic, Severity
 from deploykit.diagnostics.registry import rule
+from deploykit.errors import SpecError
+from deploykit.loading.limits import MAX_INTEGER_DIGITS
 
 UNREADABLE = rule(
     "DK001",
     Severity.ERROR,
     "any",
-    "file cannot be read or parsed (missing, unreadable, not UTF-8, broken JSON/YAML, too large)",
+    "file cannot be read or parsed (missing, unreadable, a link loop, not UTF-8, broken JSON/YAML,"
+    " too large)",
     source="issue #2 'Bad input'; RFC 8259 §8.1 (JSON text is UTF-8)",
 )
 
@@ -52,6 +55,49 @@ def duplicate_key(pointer: str, key: str, position: tuple[int, int], first_line:
         line=line,
         column=column,
     )
+
+
+# Refused unread, not merely unreadable: opening a FIFO waits for a writer (forever, in CI),
+# and a device or socket is not a file anyone saved a spec in. A pipe is read with `-`.
+NOT_A_REGULAR_FILE = rule(
+    "DK005",
+    Severity.ERROR,
+    "any",
+    "the path is a FIFO, socket or device, not a regular file; it is not read",
+    source="issue #13 (validate hung on a FIFO); POSIX stat S_ISREG",
+)
+
+# Python refuses to convert integers of more digits than sys.get_int_max_str_digits() (4300
+# by default, CVE-2020-10735) to or from text, and no field of either platform holds a
+# number anywhere near that size (the largest are 64-bit: reference/eas.md §1, the
+# alibabacloud-go/eas-20210701 request models).
+INTEGER_OUT_OF_RANGE = rule(
+    "DK006",
+    Severity.ERROR,
+    "any",
+    "an integer is too long to be any spec value (more digits than Python converts, 4300)",
+    source="issue #13; Python sys.int_info.default_max_str_digits (CVE-2020-10735)",
+)
+
+def out_of_range(
+    digits: int, path: str, *, pointer: str, line: int | None, column: int | None
+) -> SpecError:
+    """A DK006 refusal: the integer at ``pointer`` is ``digits`` digits long. The digits are
+    not echoed (they may be a secret, and would not fit on a line)."""
+    return SpecError(
+        f"integer of {digits} digits is out of range: no spec value is that large "
+        f"(deploykit reads integers of at most {MAX_INTEGER_DIGITS} digits)",
+        path=path,
+        line=line,
+        column=column,
+        pointer=pointer,
+        hint="write the intended number; a long identifier must be a quoted string",
+        rule=INTEGER_OUT_OF_RANGE.id,
+    )
+
+
+# Every loading rule by id: a SpecError names the one that reports it (`SpecError.rule`).
+BY_ID = {r.id: r for r in (UNREADABLE, NOT_A_REGULAR_FILE, INTEGER_OUT_OF_RANGE)}
 
 
 # A warning: the value is probably what the author meant (`enable_grpc: yes`), but not

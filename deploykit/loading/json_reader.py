@@ -16,9 +16,15 @@ from typing import Any
 
 from deploykit.diagnostics import Diagnostic
 from deploykit.errors import SpecError
-from deploykit.loading.findings import duplicate_key
-from deploykit.loading.json_scanner import SeekingIndex, deepest_offset, literal_offset, scan
-from deploykit.loading.limits import MAX_DEPTH
+from deploykit.loading.findings import duplicate_key, out_of_range
+from deploykit.loading.json_scanner import (
+    SeekingIndex,
+    deepest_offset,
+    literal_offset,
+    long_integer,
+    scan,
+)
+from deploykit.loading.limits import MAX_DEPTH, MAX_INTEGER_DIGITS
 from deploykit.loading.source_map import SourceMap, TextPositions, position_of
 from deploykit.loading.syntax_errors import json_syntax_error
 from deploykit.pointer import split
@@ -92,6 +98,8 @@ def _decode(text: str, path: str, decoder: json.JSONDecoder = _FAST) -> Any:
         raise _non_standard(text, err.literal, path) from None
     except RecursionError:
         raise _too_deep(text, path) from None
+    except ValueError:  # after its subclasses above: what is left is int()'s digit limit
+        raise integer_out_of_range(text, path) from None
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
@@ -115,6 +123,21 @@ def _too_deep(text: str, path: str) -> SpecError:
         column=column,
         hint="a service spec is a few levels deep: check that this is the right file",
     )
+
+
+def integer_out_of_range(text: str, path: str) -> SpecError:
+    """The first integer of more than :data:`MAX_INTEGER_DIGITS` digits, as a DK006 error at
+    its place (Python cannot convert it; no platform field holds such a number)."""
+    found = long_integer(text, MAX_INTEGER_DIGITS)
+    if found is None:  # not expected: json raises this ValueError only for such an integer
+        return SpecError(
+            "invalid JSON: a number cannot be read",
+            path=path,
+            hint="check the numbers in the file",
+        )
+    pointer, offset, digits = found
+    line, column = position_of(text, offset)
+    return out_of_range(digits, path, pointer=pointer, line=line, column=column)
 
 
 def _non_standard(text: str, literal: str, path: str) -> SpecError:

@@ -16,23 +16,29 @@ per RFC 6901 (``~`` → ``~0``, ``/`` → ``~1``) by :mod:`deploykit.pointer`.
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from deploykit.loading.source_map import NO_KEY, Entries
-from deploykit.pointer import escape, split
+from deploykit.pointer import escape, unescape
 
 # One JSON token per match; whitespace between tokens is skipped by finditer. A string
 # followed by `:` is an object key, matched as one token. No named groups: the loop
 # dispatches on the first character, which is about twice as fast as `lastgroup`.
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"(?:\s*:)?|[,{}\[\]]|[^\s{}\[\],:"]+')
 _OBJECT = -1  # a frame's index when the frame is an object, not an array
-_KEY = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")\s*:')
 _SPACE = re.compile(r"[ \t\r\n]*")
+_COLON = re.compile(r"[ \t\r\n]*:[ \t\r\n]*")
+_SEPARATOR = re.compile(r"[ \t\r\n]*(?:,[ \t\r\n]*)?")
+_INTEGER = re.compile(r"-?[0-9]+")
 _ARRAY_INDEX = re.compile(r"(?:0|[1-9][0-9]*)\Z")  # RFC 6901: no leading zeros
 # Its C scanner gives the end offset of the JSON value at an offset: how members are skipped.
 _DECODER = json.JSONDecoder()
+# (typeshed declares make_scanner's parameter as its own class, not the decoder it takes)
+_scan_once: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(_DECODER)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -54,58 +60,75 @@ class SeekingIndex:
     """Positions in a JSON text without duplicate keys, found by walking the pointer's path.
 
     At each level the members before the wanted one are skipped by the C scanner of the
-    ``json`` module, so a lookup costs a few Python steps per level instead of one per token
-    of the file: most files never need a position, and a file with findings needs a few.
+    ``json`` module, so a lookup costs a few Python steps per member on its path instead of
+    one per token of the file: most files never need a position, and a file with findings
+    needs a few. Every object and array reached on the way is remembered, so the findings of
+    one file (``/containers/0/port``, ``/containers/0/command``) walk their shared path once.
     Only for text whose keys are unique (``json_reader`` checks that first): with repeated
     keys the first match would not be the value ``json`` kept; :func:`scan` handles those.
     """
 
-    __slots__ = ("_text",)
+    __slots__ = ("_reached", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text
+        # pointer → (key offset or NO_KEY, value offset), for the containers walked through
+        self._reached: Entries = {}
 
     def get(self, pointer: str, /) -> tuple[int, int] | None:
-        text = self._text
-        at = _skip_space(text, 0)
-        key_at = NO_KEY
-        for token in split(pointer):
-            opener = text[at]
-            if opener == "{":
-                member = _seek_member(text, at, token)
-                if member is None:
-                    return None
-                key_at, at = member
-            elif opener == "[" and _ARRAY_INDEX.match(token):
-                item = _seek_item(text, at, int(token))
-                if item is None:
-                    return None
-                key_at, at = NO_KEY, item
-            else:  # a scalar has no members; an array has no member "name" or "01"
+        reached = self._reached
+        if not reached:
+            reached[""] = (NO_KEY, _skip_space(self._text, 0))
+        entry = reached.get(pointer)
+        if entry is not None:
+            return entry
+        # Pointer tokens as written (escaped), to name the prefixes; decoded, to match keys.
+        written = pointer[1:].split("/")
+        tokens = written if "~" not in pointer else [unescape(t) for t in written]
+        # Resume from the deepest container already reached on this path ("" always is).
+        depth, prefix = len(written), pointer
+        while entry is None:
+            depth -= 1
+            prefix = prefix[: prefix.rindex("/")]
+            entry = reached.get(prefix)
+        for token, as_written in zip(tokens[depth:], written[depth:], strict=True):
+            entry = self._child(entry[1], token)
+            if entry is None:
                 return None
-        return key_at, at
+            prefix = f"{prefix}/{as_written}"
+            reached[prefix] = entry
+        return entry
+
+    def _child(self, at: int, token: str) -> tuple[int, int] | None:
+        """The member or item ``token`` of the value at offset ``at``."""
+        text = self._text
+        opener = text[at]
+        if opener == "{":
+            return _seek_member(text, at, token)
+        if opener == "[" and _ARRAY_INDEX.match(token):
+            return _seek_item(text, at, int(token))
+        return None  # a scalar has no members; an array has no member "name" or "01"
 
 
 def _seek_member(text: str, at: int, wanted: str) -> tuple[int, int] | None:
     """(key offset, value offset) of member ``wanted`` of the object opening at ``at``."""
     at = _skip_space(text, at + 1)
     while text[at] != "}":
-        key = _KEY.match(text, at)
-        assert key is not None  # the text is valid JSON: json.loads accepted it
-        value_at = _skip_space(text, key.end())
-        if _decode_key(key.group(1)) == wanted:
+        key, after_key = _scan_once(text, at)  # the key, decoded by the C scanner
+        value_at = _COLON.match(text, after_key).end()  # type: ignore[union-attr]  # valid JSON
+        if key == wanted:
             return at, value_at
         at = _after_item(text, value_at)
     return None
 
 
-def _seek_item(text: str, at: int, wanted: int) -> int | None:
-    """Offset of item ``wanted`` of the array opening at ``at``."""
+def _seek_item(text: str, at: int, wanted: int) -> tuple[int, int] | None:
+    """(NO_KEY, offset) of item ``wanted`` of the array opening at ``at``."""
     at = _skip_space(text, at + 1)
     index = 0
     while text[at] != "]":
         if index == wanted:
-            return at
+            return NO_KEY, at
         at = _after_item(text, at)
         index += 1
     return None
@@ -114,9 +137,8 @@ def _seek_item(text: str, at: int, wanted: int) -> int | None:
 def _after_item(text: str, value_at: int) -> int:
     """The offset of the next member/item after the value at ``value_at``, or of the
     closing bracket."""
-    _, end = _DECODER.raw_decode(text, value_at)
-    at = _skip_space(text, end)
-    return _skip_space(text, at + 1) if text[at] == "," else at
+    _, end = _scan_once(text, value_at)
+    return _SEPARATOR.match(text, end).end()  # type: ignore[union-attr]  # `*`/`?` match
 
 
 def _skip_space(text: str, at: int) -> int:
@@ -195,6 +217,21 @@ def literal_offset(text: str, literal: str) -> int | None:
     for match in _TOKEN.finditer(text):
         if match.group() == literal:  # strings and keys start with '"', never equal
             return match.start()
+    return None
+
+
+def long_integer(text: str, max_digits: int) -> tuple[str, int, int] | None:
+    """(pointer, offset, digit count) of the first integer with more than ``max_digits``
+    digits in a JSON ``text`` that is valid up to it, or None."""
+    for match in _TOKEN.finditer(text):
+        lexeme = match.group()
+        digits = len(lexeme) - lexeme.startswith("-")
+        if digits > max_digits and _INTEGER.fullmatch(lexeme):
+            offset = match.start()
+            # The text may be broken after the integer: index only what comes before it.
+            entries = scan(text[: offset + 1]).entries
+            pointer = next((p for p, (_, at) in entries.items() if at == offset), "")
+            return pointer, offset, digits
     return None
 
 

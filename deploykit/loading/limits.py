@@ -8,6 +8,8 @@ named constant so the messages, the tests and the docs quote the same number.
 
 from __future__ import annotations
 
+import sys
+
 # The largest spec file we read. Real specs are under 100 KiB; 16 MiB leaves room for a
 # generated file with a huge inline `model_config` and still bounds memory.
 MAX_SPEC_BYTES = 16 * 1024 * 1024
@@ -22,6 +24,12 @@ MAX_DEPTH = 128
 # an env list or a resource block (tens of nodes); a "billion laughs" document reaches 10^9.
 # Counting expanded nodes, not alias tokens, catches both the wide and the deep variants.
 MAX_ALIAS_NODES = 10_000
+
+
+# The most digits an integer may have: Python converts no longer integer to or from text
+# (sys.get_int_max_str_digits(), 4300 by default; PYTHONINTMAXSTRDIGITS changes it, 0 means
+# no limit). A longer one cannot be parsed from JSON, nor printed in any report.
+MAX_INTEGER_DIGITS: int = getattr(sys, "get_int_max_str_digits", lambda: 0)()
 
 
 def describe_size(size: int) -> str:

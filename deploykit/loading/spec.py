@@ -61,7 +61,10 @@ def load_target(
     target: Target, *, platform: str = "auto", stdin_name: str | None = None
 ) -> LoadedSpec:
     """Read and parse one spec target; ``"-"`` reads standard input, shown as
-    ``stdin_name`` (``--stdin-filename``, whose extension also picks the format)."""
+    ``stdin_name`` (``--stdin-filename``, whose extension also picks the format). A target
+    that discovery could not reach raises its problem."""
+    if target.problem is not None:
+        raise target.problem
     if target.path == STDIN:
         display = stdin_name or STDIN_DISPLAY
         return load_text(read_stdin(display), display, platform=platform)

@@ -26,8 +26,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from deploykit.diagnostics import Diagnostic
 from deploykit.errors import SpecError
-from deploykit.loading.findings import duplicate_key, yaml_11_value
-from deploykit.loading.limits import MAX_ALIAS_NODES, MAX_DEPTH
+from deploykit.loading.findings import duplicate_key, out_of_range, yaml_11_value
+from deploykit.loading.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_INTEGER_DIGITS
 from deploykit.loading.source_map import NO_KEY, Entries, SourceMap, TextPositions
 from deploykit.loading.syntax_errors import template_at, yaml_syntax_error
 from deploykit.pointer import escape
@@ -43,7 +43,10 @@ _AS_TEXT = {f"{_TAG}timestamp", f"{_TAG}value"}
 # is a YAML 1.1 rule that surprises people (DK004).
 _YAML_11_TAGS = {f"{_TAG}bool", f"{_TAG}int"}
 _UNSURPRISING = re.compile(r"(?:true|True|TRUE|false|False|FALSE|[-+]?(?:0|[1-9][0-9]*))\Z")
-_MAP, _SEQ, _MERGE = f"{_TAG}map", f"{_TAG}seq", f"{_TAG}merge"
+_MAP, _SEQ, _MERGE, _INT = f"{_TAG}map", f"{_TAG}seq", f"{_TAG}merge", f"{_TAG}int"
+# An integer written in fewer characters cannot exceed Python's digit limit (4300 by default,
+# 640 at the lowest PYTHONINTMAXSTRDIGITS allows): 64 hex digits are 78 decimal ones.
+_SHORT_INTEGER = 64
 _PLAIN_DATA_HINT = (
     "remove the tag: a spec holds only maps, lists, strings, numbers, booleans and null"
 )
@@ -130,7 +133,7 @@ class _DataBuilder:
         self._seen.add(id(node))
         self.entries[pointer] = (key_offset, node.start_mark.index)
         if isinstance(node, ScalarNode):
-            value = self._scalar(node)
+            value = self._scalar(node, pointer)
             if (
                 not aliased  # reported once, where the anchor's value is written
                 and node.style is None
@@ -160,17 +163,23 @@ class _DataBuilder:
         finally:
             self._open.discard(id(node))
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def _scalar(self, node: ScalarNode, pointer: str) -> Any:
         if node.tag in _SCALARS:
             try:
-                return self.loader.construct_object(node)
+                value = self.loader.construct_object(node)
             except (ValueError, yaml.YAMLError):
-                # e.g. `!!int abc`, or an int longer than Python converts. The value is not
-                # echoed: it may be a secret.
+                if node.tag == _INT:  # a decimal integer longer than Python converts
+                    self._check_digits(node, pointer, _digits(node.value))
+                # e.g. `!!int abc`. The value is not echoed: it may be a secret.
                 kind = node.tag[len(_TAG) :]
                 raise self._error(
                     node, f"value cannot be read as {kind}", "write a plain value without a tag"
                 ) from None
+            if type(value) is int and node.tag == _INT and len(node.value) > _SHORT_INTEGER:
+                # 0x/0o/0b digits are not limited on the way in, only on the way out: an
+                # integer no report could print.
+                self._check_digits(node, pointer, _decimal_digits(value))
+            return value
         if node.tag in _AS_TEXT:
             return node.value
         raise self._not_plain_data(node)
@@ -236,6 +245,11 @@ class _DataBuilder:
                 merged.extend(self._merged(source, trail | {id(source)}))
         return merged
 
+    def _check_digits(self, node: Node, pointer: str, digits: int) -> None:
+        if MAX_INTEGER_DIGITS and digits > MAX_INTEGER_DIGITS:
+            line, column = self._position(node.start_mark.index)
+            raise out_of_range(digits, self.path, pointer=pointer, line=line, column=column)
+
     def _key(self, node: Node) -> str:
         if isinstance(node, ScalarNode) and node.tag == f"{_TAG}str":
             return str(node.value)
@@ -276,6 +290,18 @@ class _DataBuilder:
         if self._positions is None:
             self._positions = TextPositions(self.text)
         return self._positions.position(offset)
+
+
+def _digits(written: str) -> int:
+    return sum(character.isdigit() for character in written)
+
+
+def _decimal_digits(value: int) -> int:
+    """How many decimal digits ``value`` has, without converting it to text (which is what
+    fails): from its bits (log10(2) ≈ 0.30103 each), one too many at most, then checked."""
+    value = abs(value)
+    digits = int(value.bit_length() * 0.30103) + 1
+    return digits - 1 if digits > 1 and value < 10 ** (digits - 1) else digits
 
 
 def _multi_document(text: str, err: Exception, path: str) -> SpecError:

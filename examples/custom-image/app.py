@@ -117,14 +117,31 @@ class Handler(BaseHTTPRequestHandler):
     in_flight = 0
     counting = threading.Lock()
 
+    def setup(self) -> None:
+        # A connection counts as a request in flight from the moment it is accepted: under
+        # load this thread may not have read the request line yet when SIGTERM arrives.
+        super().setup()
+        self.counted = True
+
     def serve(self) -> None:
-        with Handler.counting:
-            Handler.in_flight += 1
+        if not self.counted:  # the next request on a kept-alive connection
+            Handler.count(+1)
+        self.counted = False
         try:
             self._serve()
         finally:
-            with Handler.counting:
-                Handler.in_flight -= 1
+            Handler.count(-1)
+
+    def finish(self) -> None:
+        if self.counted:  # closed before it sent a request
+            self.counted = False
+            Handler.count(-1)
+        super().finish()
+
+    @staticmethod
+    def count(step: int) -> None:
+        with Handler.counting:
+            Handler.in_flight += step
 
     def _serve(self) -> None:
         length = self.headers.get("Content-Length") or "0"
@@ -148,9 +165,15 @@ class Handler(BaseHTTPRequestHandler):
         print(f"{self.address_string()} {format % args}", flush=True)  # logs on stdout
 
 
+class Server(ThreadingHTTPServer):
+    def process_request(self, request: Any, client_address: Any) -> None:
+        Handler.count(+1)  # accepted: its request is in flight (Handler.setup takes it over)
+        super().process_request(request, client_address)
+
+
 def serve(port: int) -> None:
     """Serve until SIGTERM, then as run.sh does: keep serving the wait, finish, exit."""
-    server = ThreadingHTTPServer(("0.0.0.0", port), Handler)  # noqa: S104 - a container
+    server = Server(("0.0.0.0", port), Handler)  # noqa: S104 - a container
     server.daemon_threads = True  # idle kept-alive connections do not hold up the exit
     wait = float(os.environ.get("SIGTERM_WAIT_SECONDS", "60"))
 

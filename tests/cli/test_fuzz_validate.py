@@ -5,7 +5,9 @@ the way users get them wrong: truncation, flipped and inserted bytes, values of 
 deleted and duplicated keys, deep nesting, huge strings, and random YAML (anchors, aliases,
 tags, flow and block styles). Every run goes through the real CLI in-process, from a file or
 from stdin, in a random output format, and must end with a documented exit code, no traceback
-and no "internal error" (issue #2, "Bad input"). Bounded so that it runs in well under a minute.
+and no "internal error" (issue #2, "Bad input"). Whole directories too: damaged specs beside
+symbolic links, link loops, dangling links, FIFOs and unreadable entries, where every readable
+file must still be reported (issue #13). Bounded so that it runs in well under a minute.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import stat
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deploykit.cli.app import main
@@ -269,6 +275,126 @@ def test_any_damaged_spec_ends_in_0_1_or_2(
         json.loads(out)
     elif fmt == "junit":
         ET.fromstring(out)  # noqa: S314 - our own output
+
+
+# --- directories: what a repository holds besides specs (issue #13) -----------------------
+
+# Each entry a directory may hold: a spec (damaged or not) and what makes a walk go wrong.
+ENTRY_KINDS = (
+    "spec",
+    "spec_in_subdir",
+    "link_to_spec",
+    "link_to_dir",
+    "loop_pair",
+    "self_loop",
+    "dangling",
+    "fifo",
+    "locked_file",
+    "locked_dir",
+)
+# Entries that are reported as a DK finding of their own path, whatever they are named.
+PROBLEMS = {"loop_pair", "self_loop", "dangling", "fifo", "locked_file", "locked_dir"}
+
+
+@st.composite
+def repository(draw: Draw) -> list[tuple[str, tuple[str, bytes]]]:
+    kinds = draw(st.lists(st.sampled_from(ENTRY_KINDS), min_size=1, max_size=8))
+    return [(kind, draw(damaged_specs())) for kind in kinds]
+
+
+def _build(root: Path, entries: list[tuple[str, tuple[str, bytes]]]) -> tuple[set[Path], set[str]]:
+    """Lay ``entries`` out under ``root``: (the readable spec files, by real path; the paths
+    that must be reported with a DK finding of their own)."""
+    readable: set[Path] = set()
+    problems: set[str] = set()
+    for index, (kind, (suffix, content)) in enumerate(entries):
+        name = root / f"e{index}{suffix}"
+        if kind in ("spec", "link_to_spec", "locked_file"):
+            name.write_bytes(content)
+        elif kind in ("spec_in_subdir", "link_to_dir", "locked_dir"):
+            name = root / f"d{index}"
+            name.mkdir()
+            (name / f"service{suffix}").write_bytes(content)
+        if kind in ("spec", "link_to_spec"):
+            readable.add(name.resolve())
+        elif kind in ("spec_in_subdir", "link_to_dir"):
+            readable.add((name / f"service{suffix}").resolve())
+        if kind == "link_to_spec":
+            (root / f"link{index}{suffix}").symlink_to(name)
+        elif kind == "link_to_dir":
+            (root / f"link{index}").symlink_to(name)
+        elif kind == "loop_pair":
+            (root / f"a{index}").symlink_to(root / f"b{index}")
+            (root / f"b{index}").symlink_to(root / f"a{index}")
+            problems |= {str(root / f"a{index}"), str(root / f"b{index}")}
+        elif kind == "self_loop":
+            name.symlink_to(name)
+        elif kind == "dangling":
+            name.symlink_to(root / f"gone{index}{suffix}")
+        elif kind == "fifo":
+            os.mkfifo(name)
+        elif kind == "locked_file":
+            name.rename(name := root / f"locked{index}{suffix}")
+            name.chmod(0)
+        elif kind == "locked_dir":
+            name.rename(name := root / f"locked{index}")
+            name.chmod(0)
+        if kind in PROBLEMS - {"loop_pair"}:
+            problems.add(str(name))
+    return readable, problems
+
+
+@contextlib.contextmanager
+def _as_the_os_answers_a_user() -> Iterator[None]:
+    """Root reads a file or lists a directory whatever its mode: answer as the OS does to
+    anyone else. A FIFO must never be opened: fail at once rather than hang the test."""
+    real_open, real_scandir = os.open, os.scandir
+
+    def refuse_locked(path: Any) -> None:
+        if os.geteuid() == 0 and Path(path).name.startswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+
+    def guarded_open(path: Any, *args: Any, **kwargs: Any) -> int:
+        if stat.S_ISFIFO(os.stat(path).st_mode):
+            raise AssertionError(f"{path}: a FIFO was opened")
+        refuse_locked(path)
+        return real_open(path, *args, **kwargs)
+
+    def guarded_scandir(path: Any) -> Any:
+        refuse_locked(path)
+        return real_scandir(path)
+
+    with mock.patch.object(os, "open", guarded_open), mock.patch.object(
+        os, "scandir", guarded_scandir
+    ):
+        yield
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX links and FIFOs")
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entries=repository())
+def test_any_directory_ends_in_0_1_or_2_with_every_readable_file_reported(
+    entries: list[tuple[str, tuple[str, bytes]]],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        readable, problems = _build(root, entries)
+        try:
+            with _as_the_os_answers_a_user():
+                code, out, err = run_cli(["validate", "--format", "json", str(root)])
+        finally:
+            for locked in root.glob("locked*"):
+                locked.chmod(0o700)
+        assert code in (0, 1, 2), err
+        assert "Traceback" not in err and "internal error" not in err, err
+        files = {f["path"]: f for f in json.loads(out)["files"]}
+        # Through whichever path it was reached (a link, or its own name).
+        reported = {Path(p).resolve() for p in files if Path(p).is_file()}
+    assert readable <= reported
+    for path in problems:
+        assert files[path]["diagnostics"][0]["rule"].startswith("DK"), files[path]
+    if problems:
+        assert code == 2
 
 
 def test_the_seeds_include_the_examples() -> None:

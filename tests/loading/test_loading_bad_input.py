@@ -12,7 +12,12 @@ import pytest
 
 from deploykit.errors import SpecError
 from deploykit.loading import Target, load_target, load_text
-from deploykit.loading.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_SPEC_BYTES
+from deploykit.loading.limits import (
+    MAX_ALIAS_NODES,
+    MAX_DEPTH,
+    MAX_INTEGER_DIGITS,
+    MAX_SPEC_BYTES,
+)
 
 SEED = (
     b'{\n  "metadata": {"name": "image_test", "instance": 1},\n'
@@ -446,3 +451,33 @@ def test_no_stdin_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SpecError) as caught:
         load_target(Target("-", "spec"), stdin_name="svc.json")
     assert str(caught.value) == "svc.json: standard input is not available"
+
+
+@pytest.mark.parametrize(
+    ("name", "template"),
+    [
+        ("service.json", '{"metadata": {"instance": %s}}'),
+        ("service.yaml", "metadata:\n  instance: %s\n"),
+    ],
+)
+def test_the_longest_integer_python_converts_loads_and_one_digit_more_is_out_of_range(
+    name: str, template: str
+) -> None:
+    """issue #13: one digit past Python's int/str limit was exit 70."""
+    longest = "9" * MAX_INTEGER_DIGITS
+    assert load_text(template % longest, name).data["metadata"]["instance"] == int(longest)
+    with pytest.raises(SpecError) as caught:
+        load_text(template % (longest + "9"), name)
+    assert caught.value.rule == "DK006"
+    assert caught.value.pointer == "/metadata/instance"
+    assert caught.value.message.startswith(f"integer of {MAX_INTEGER_DIGITS + 1} digits")
+    _assert_one_line(caught.value)
+
+
+def test_an_integer_past_the_limit_before_broken_json_is_still_placed() -> None:
+    # json stops at the integer: what follows it is never checked, nor needs to be.
+    text = '{"a": [1, {"b": ' + "1" * (MAX_INTEGER_DIGITS + 1) + ", }"
+    with pytest.raises(SpecError) as caught:
+        load_text(text, "broken.json")
+    assert (caught.value.rule, caught.value.pointer) == ("DK006", "/a/1/b")
+    assert (caught.value.line, caught.value.column) == (1, 17)

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from deploykit.diagnostics import Diagnostic, FileReport, Report, Severity
 from deploykit.render import render
+from deploykit.render.json_document import dumps
 
 
 def test_reproduces_the_document_in_product_md() -> None:
@@ -62,3 +67,26 @@ def test_cjk_text_stays_readable() -> None:
     out = render(Report([FileReport("模型/config.json", "modelarts", [finding])]), "json")
     assert "模型/config.json" in out
     assert "取值错误" in out
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(_json_values)
+def test_the_document_is_written_as_json_dumps_with_indent_2_writes_it(value: Any) -> None:
+    # The renderer writes the text itself (for speed); it must not differ by one byte from
+    # the standard library's (control characters, quotes, CJK, surrogates, empty containers).
+    assert dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_a_report_is_written_as_json_dumps_with_indent_2_writes_it(report: Report) -> None:
+    expected = json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    assert render(report, "json") == expected
