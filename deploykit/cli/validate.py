@@ -11,7 +11,6 @@ a wrong value is our one-line cause and fix with exit 2, like every other usage 
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from pathlib import Path
@@ -95,11 +94,6 @@ def validate_command(
 
     from deploykit.render import render
     from deploykit.validation import ValidateOptions, validate_paths
-
-    # What start-up made (typer, pydantic, the models about to be built) lives until exit:
-    # the collector need not rescan it at each collection the run triggers. Measured: 5% of
-    # a cold validate's instructions, and as much over a 1,000-file run (issue #12, "Speed").
-    gc.freeze()
 
     options = ValidateOptions(
         platform=platform, strict=strict, select=_rule_ids(select), ignore=_rule_ids(ignore)
