@@ -3,7 +3,8 @@
 Each command parses its options into a plain object, calls one library function, renders and
 returns an exit code, as check-jsonschema's command does. The library (loading, models, rules,
 renderers) is imported inside the commands: this module is imported at every start-up of the
-CLI, and a cold ``deploykit validate`` has a budget (≤ 1.5× importing pydantic; benchmarks/).
+CLI, and a cold ``deploykit validate`` has a budget (issue #12: ≤ 1.3× a process validating
+the file with one pydantic model; benchmarks/).
 
 Choices (``--format``, ``--platform``, ``--fail-on``) are checked here rather than by click, so
 a wrong value is our one-line cause and fix with exit 2, like every other usage error.
