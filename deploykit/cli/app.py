@@ -6,6 +6,7 @@ exit codes only in :func:`main` (via ``_exit.exit_code_for``), never inside comm
 
 from __future__ import annotations
 
+import gc
 import importlib
 import itertools
 import sys
@@ -161,4 +162,9 @@ def _internal_error(err: Exception, json_errors: bool) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    code = main()
+    # The process ends here. Its last act would be a full collection over everything start-up
+    # built (typer, pydantic, the models), none of it garbage: frozen objects are skipped.
+    # Measured: 5% of a cold `deploykit validate`'s instructions (issue #12, "Speed").
+    gc.freeze()
+    sys.exit(code)

@@ -3,7 +3,8 @@
 Each command parses its options into a plain object, calls one library function, renders and
 returns an exit code, as check-jsonschema's command does. The library (loading, models, rules,
 renderers) is imported inside the commands: this module is imported at every start-up of the
-CLI, and a cold ``deploykit validate`` has a budget (≤ 1.5× importing pydantic; benchmarks/).
+CLI, and a cold ``deploykit validate`` has a budget (issue #12: ≤ 1.3× a process validating
+the file with one pydantic model; benchmarks/).
 
 Choices (``--format``, ``--platform``, ``--fail-on``) are checked here rather than by click, so
 a wrong value is our one-line cause and fix with exit 2, like every other usage error.
@@ -11,7 +12,6 @@ a wrong value is our one-line cause and fix with exit 2, like every other usage 
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from pathlib import Path
@@ -95,11 +95,6 @@ def validate_command(
 
     from deploykit.render import render
     from deploykit.validation import ValidateOptions, validate_paths
-
-    # What start-up made (typer, pydantic, the models about to be built) lives until exit:
-    # the collector need not rescan it at each collection the run triggers. Measured: 5% of
-    # a cold validate's instructions, and as much over a 1,000-file run (issue #12, "Speed").
-    gc.freeze()
 
     options = ValidateOptions(
         platform=platform, strict=strict, select=_rule_ids(select), ignore=_rule_ids(ignore)
