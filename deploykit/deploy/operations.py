@@ -29,6 +29,7 @@ from deploykit.clients._capabilities import (
 from deploykit.clients._wait import Goal, Phase
 from deploykit.deploy.waiting import progress_of
 from deploykit.errors import ConfigError, NotFoundError
+from deploykit.secrets import redact_text
 
 # `--since 10m`: a number and a unit, or several (`1h30m`), as kubectl's --since reads them.
 _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
@@ -121,7 +122,10 @@ def read_log(
                                 hint=f"start it first: `deploykit start {name}`")
         instance, among = chosen.name, len(found)
     read = client.instance_log(name, instance, keyword=keyword, lines=lines, previous=previous)
-    return InstanceLog(instance, read, picked=among > 1, among=among)
+    # A log echoes whatever the server printed, `HF_TOKEN=…` included: shown as the diagnosis
+    # shows it, through the one secrets predicate.
+    shown = [redact_text(line) for line in read]
+    return InstanceLog(instance, shown, picked=among > 1, among=among)
 
 
 def pick_instance(instances: Sequence[InstanceState]) -> InstanceState | None:
